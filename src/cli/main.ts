@@ -1,0 +1,34 @@
+/**
+ * The `gradus` command. Each subcommand returns an exit code: 0 ok, 1 findings (e.g. validation
+ * errors), 2 bad input or usage. Bad input is one clear line on stderr, never a stack trace.
+ */
+export type Command = (args: string[]) => Promise<number>;
+
+const USAGE = `usage: gradus <command> [options]
+  validate <file|dir>...                        validate FHIR JSON against the Gradus profiles
+  progress <bundle.json> [--now <ISO>] [--policy <file.json>] [--summary]
+                                                apply graded progression; print the transaction Bundle
+  demo                                          run Gradus on the built-in demo patients`;
+
+/** Subcommands, loaded lazily so `gradus validate` does not load the engine and vice versa. */
+const commands: Record<string, () => Promise<Command>> = {};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`gradus: unknown command '${name}'\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const command = await load();
+    return await command(rest);
+  } catch (err) {
+    process.stderr.write(`gradus ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+}
