@@ -47,3 +47,37 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   stableSessions: 2,
   deloadEveryWeeks: 4,
 });
+
+/** What the rules decided for one current order (evaluate() -> output). */
+export interface OrderEvaluation {
+  /** The current order's id. */
+  orderId: string;
+  decision: DecisionCode;
+  /** Clinician-readable reason naming the rule and its numbers. */
+  rationale: string;
+  /** The new dose when the decision changes it: a new order replaces the current one. */
+  newDose?: Dose;
+  /** On refer: the current order is put on hold (no new order). */
+  newStatus?: 'on-hold';
+  /** References (`Observation/<id>`) of the Observations the decision used. */
+  evidence: string[];
+}
+
+/** What the rules decided for the plan. */
+export interface PlanEvaluation {
+  phaseFrom: Phase;
+  phaseTo: Phase;
+  /** The plan-level rule that fired, if any (it decided for every order). */
+  decision?: DecisionCode;
+  /** Why the phase changed (the plan Provenance's rationale). */
+  rationale?: string;
+  /** `reference-pain` after this run: undefined leaves it as is, null removes it. */
+  referencePain?: number | null;
+  /** `flare-since` after this run: undefined leaves it as is, null removes it. */
+  flareSince?: string | null;
+}
+
+export interface Evaluation {
+  plan: PlanEvaluation;
+  orders: OrderEvaluation[];
+}
