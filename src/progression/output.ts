@@ -1,0 +1,174 @@
+/**
+ * Evaluation -> one FHIR transaction Bundle: new orders, status updates, the plan update and a
+ * Provenance per decision. See: IG-CONTRACT.md "Progression output"; https://hl7.org/fhir/R4/http.html#transaction
+ *
+ * Entry order is chosen for servers that apply a transaction entry by entry and stop at the first
+ * failure (Medplum's MemoryRepository), so that a failed write leaves the old plan in force:
+ *  1. POST the new orders. Harmless if the write stops later: nothing references them, and current
+ *     orders are the ones the plan's activity lists.
+ *  2. PUT the current orders `on-hold` (refer only). Safe on its own: pausing exercise after a red flag
+ *     is the conservative state, and the next run, seeing the same red flag, refers again.
+ *  3. PUT the plan, guarded by If-Match: the commit point. A 412 here (someone changed the plan since it
+ *     was read) leaves the plan and its orders exactly as they were.
+ *  4. PUT the replaced orders `completed` (If-Match). Only meaningful once the plan points at their successors.
+ *  5. POST the Provenances, last, so that no Provenance records a change that was not written. Each is a
+ *     conditional create on its evaluation key (meta.tag + ifNoneExist), hold or not: a re-run on the
+ *     same data finds the keys it wrote before and writes nothing new.
+ * Atomic servers (HAPI) apply the whole Bundle or nothing, whatever the order.
+ *
+ * If-Match uses `meta.versionId`. A resource without one (a hand-made collection Bundle) is written
+ * without If-Match, unless `requireVersions` is set (the Bundle came from a server): then it is an error.
+ */
+import type { Bundle, BundleEntry, CarePlan, OperationOutcomeIssue, Reference, Resource, ServiceRequest } from 'fhir/r4';
+import { issue, OperationOutcomeError, outcome } from '../fhir/outcome';
+import { readDose, sameDose } from './dose';
+import { deterministicUuid, evaluationKey } from './evaluation-key';
+import { logicalReference, successorOrder, updateEntry, versionedReference, withStatus } from './order-output';
+import { updatedPlan } from './plan-output';
+import { provenanceEntry } from './provenance';
+import type { DecisionCode, Evaluation, OrderEvaluation, PlanEvaluation } from './types';
+
+export interface TransactionInput {
+  plan: CarePlan;
+  ordersById: ReadonlyMap<string, ServiceRequest>;
+  evaluation: Evaluation;
+  /** The evaluation time: authoredOn of new orders, phase-since, Provenance.recorded. */
+  now: string;
+  /** Shown as the engine Device's display, `Gradus <version>`. */
+  engineVersion: string;
+  /** Every PUT must carry If-Match: a resource without meta.versionId is an error. */
+  requireVersions?: boolean;
+  /** The version-specific form of an evidence reference (`Observation/1` -> `Observation/1/_history/2`). */
+  versionedEvidence?: (reference: string) => string;
+  /** Other ways the input refers to an order (e.g. its fullUrl), by order id. */
+  aliases?: ReadonlyMap<string, readonly string[]>;
+  /** Where a resource sits in the input (`Bundle.entry[3].resource`), for issue expressions. */
+  locate?: (resource: Resource) => string | undefined;
+}
+
+/** The plan-level decision a phase change is recorded under (the plan rule that fired, else implied by the phases). */
+export function planDecisionCode(plan: PlanEvaluation): DecisionCode {
+  if (plan.decision) return plan.decision;
+  switch (plan.phaseTo) {
+    case 'referred':
+      return 'refer';
+    case 'flare':
+      return 'flare-protocol';
+    case 'return-to-load':
+      return 'return-to-load';
+    case 'deload':
+      return 'deload';
+    case 'baseline':
+      return 'establish-baseline';
+    case 'build':
+      if (plan.phaseFrom === 'deload') return 'resume';
+      if (plan.phaseFrom === 'return-to-load') return 'return-to-load';
+      return 'establish-baseline';
+  }
+}
+
+/** Whether the new dose differs from the dose the order already carries. */
+function changesDose(order: ServiceRequest, evaluation: OrderEvaluation): boolean {
+  if (!evaluation.newDose) return false;
+  const current = readDose(order);
+  return current === undefined || !sameDose(current, evaluation.newDose);
+}
+
+export function buildTransaction(input: TransactionInput): Bundle {
+  const { plan, evaluation, now, engineVersion } = input;
+  const transaction: Bundle = { resourceType: 'Bundle', type: 'transaction' };
+  if (evaluation.plan.phaseFrom === 'referred') return transaction;
+
+  const versioned = input.versionedEvidence ?? ((reference: string) => reference);
+  const issues: OperationOutcomeIssue[] = [];
+  const created: BundleEntry[] = [];
+  const held: BundleEntry[] = [];
+  const completed: BundleEntry[] = [];
+  const provenances: BundleEntry[] = [];
+  const replacements = new Map<string, string>();
+  const guarded: Resource[] = [];
+
+  evaluation.orders.forEach((decision, index) => {
+    const order = input.ordersById.get(decision.orderId);
+    if (!order) {
+      issues.push(issue('error', 'exception', `evaluated order '${decision.orderId}' is not among the plan's orders`, `evaluation.orders[${index}]`));
+      return;
+    }
+    const evidence = decision.evidence.map(versioned);
+    const key = evaluationKey({
+      plan,
+      order,
+      decision: decision.decision,
+      outcome: { newDose: decision.newDose, newStatus: decision.newStatus },
+      evidence,
+    });
+    let targets: Reference[];
+    let changed = true;
+    if (decision.newDose && changesDose(order, decision)) {
+      const fullUrl = `urn:uuid:${deterministicUuid('order', key, now)}`;
+      created.push({
+        fullUrl,
+        resource: successorOrder({ current: order, dose: decision.newDose, now }),
+        request: { method: 'POST', url: 'ServiceRequest' },
+      });
+      replacements.set(decision.orderId, fullUrl);
+      completed.push(updateEntry(withStatus(order, 'completed'), order));
+      guarded.push(order);
+      targets = [{ reference: fullUrl }, { reference: logicalReference(order) }];
+    } else if (decision.newStatus && decision.newStatus !== order.status) {
+      held.push(updateEntry(withStatus(order, decision.newStatus), order));
+      guarded.push(order);
+      targets = [{ reference: logicalReference(order) }];
+    } else {
+      changed = false;
+      targets = [{ reference: versionedReference(order) }];
+    }
+    provenances.push(
+      provenanceEntry({ targets, decision: decision.decision, rationale: decision.rationale, changed, evidence, key, now, engineVersion }),
+    );
+  });
+
+  const nextPlan = updatedPlan({
+    plan,
+    evaluation: evaluation.plan,
+    replacements,
+    now,
+    ...(input.aliases ? { aliases: input.aliases } : {}),
+  });
+  const planEntries: BundleEntry[] = [];
+  if (nextPlan) {
+    planEntries.push(updateEntry(nextPlan, plan));
+    guarded.push(plan);
+  }
+  if (evaluation.plan.phaseTo !== evaluation.plan.phaseFrom) {
+    const decision = planDecisionCode(evaluation.plan);
+    const evidence = [...new Set(evaluation.orders.flatMap((o) => o.evidence.map(versioned)))];
+    const key = evaluationKey({ plan, decision, outcome: { phaseTo: evaluation.plan.phaseTo }, evidence });
+    provenances.unshift(
+      provenanceEntry({
+        targets: [{ reference: logicalReference(plan) }],
+        decision,
+        rationale: evaluation.plan.rationale ?? `Phase ${evaluation.plan.phaseFrom} -> ${evaluation.plan.phaseTo}.`,
+        changed: true,
+        evidence,
+        key,
+        now,
+        engineVersion,
+      }),
+    );
+  }
+
+  if (input.requireVersions) {
+    for (const resource of guarded) {
+      if (resource.meta?.versionId) continue;
+      const where = input.locate?.(resource) ?? resource.resourceType;
+      issues.push(
+        issue('error', 'required', `${logicalReference(resource)} has no meta.versionId: cannot guard its update with If-Match`, `${where}.meta.versionId`),
+      );
+    }
+  }
+  if (issues.length > 0) throw new OperationOutcomeError(outcome(issues));
+
+  const entry = [...created, ...held, ...planEntries, ...completed, ...provenances];
+  return entry.length > 0 ? { ...transaction, entry } : transaction;
+}
