@@ -1,4 +1,4 @@
-import type { Bundle, BundleEntry, CarePlan, Provenance, ServiceRequest } from 'fhir/r4';
+import type { Bundle, BundleEntry, CarePlan, Observation, Provenance, ServiceRequest } from 'fhir/r4';
 import { CS, DATA_OPERATION, EVALUATION_KEY_SYSTEM, EXT, PROFILE } from '../fhir/codes';
 import { OperationOutcomeError } from '../fhir/outcome';
 import { doseExtension, readDose } from './dose';
@@ -192,9 +192,26 @@ describe('buildTransaction: Provenance', () => {
     }
   });
 
-  it('uses versioned evidence references when the caller knows the versions', () => {
-    const versioned = buildTransaction(input(PROGRESS_A, { versionedEvidence: (r) => `${r}/_history/2` }));
-    expect(provenances(versioned)[1]?.entity?.[0]?.what.reference).toBe('Observation/b-s1/_history/2');
+  const observation = (id: string, versionId?: string): Observation => ({
+    resourceType: 'Observation',
+    id,
+    ...(versionId ? { meta: { versionId } } : {}),
+    status: 'final',
+    code: { text: 'session' },
+  });
+
+  it('cites the version of each evidence Observation when it has one', () => {
+    const resolve = (r: string): Observation | undefined => (r === 'Observation/b-s1' ? observation('b-s1', '2') : undefined);
+    const versioned = buildTransaction(input(PROGRESS_A, { resolve }));
+    expect(provenances(versioned)[1]?.entity?.map((e) => e.what.reference)).toEqual(['Observation/b-s1/_history/2', 'Observation/b-s2']);
+  });
+
+  it('changes the key when an unversioned evidence Observation is amended', () => {
+    const keyWith = (status: Observation['status']): string | undefined => {
+      const resolve = (r: string): Observation => ({ ...observation(r.split('/')[1] ?? ''), status });
+      return provenances(buildTransaction(input(PROGRESS_A, { resolve })))[1]?.meta?.tag?.[0]?.code;
+    };
+    expect(keyWith('amended')).not.toBe(keyWith('final'));
   });
 });
 
@@ -393,6 +410,12 @@ describe('buildTransaction: concurrency guards', () => {
       expect(issues.map((i) => i.expression?.[0])).toEqual(['Bundle.entry[2].resource.meta.versionId', 'Bundle.entry[1].resource.meta.versionId']);
       expect(issues.every((i) => i.severity === 'error')).toBe(true);
     }
+  });
+
+  it('reports a plan or order without an id, which it could neither update nor cite', () => {
+    const anonymous = plan();
+    delete anonymous.id;
+    expect(() => buildTransaction(input({ plan: BUILD, orders: [decide('b', 'hold')] }, { plan: anonymous }))).toThrow(/CarePlan has no id/);
   });
 
   it('reports an evaluated order that is not among the plan orders', () => {

@@ -22,7 +22,7 @@
 import type { Bundle, BundleEntry, CarePlan, OperationOutcomeIssue, Reference, Resource, ServiceRequest } from 'fhir/r4';
 import { issue, OperationOutcomeError, outcome } from '../fhir/outcome';
 import { readDose, sameDose } from './dose';
-import { deterministicUuid, evaluationKey } from './evaluation-key';
+import { deterministicUuid, evaluationKey, versionedKeyReference } from './evaluation-key';
 import { logicalReference, successorOrder, updateEntry, versionedReference, withStatus } from './order-output';
 import { updatedPlan } from './plan-output';
 import { provenanceEntry } from './provenance';
@@ -38,8 +38,11 @@ export interface TransactionInput {
   engineVersion: string;
   /** Every PUT must carry If-Match: a resource without meta.versionId is an error. */
   requireVersions?: boolean;
-  /** The version-specific form of an evidence reference (`Observation/1` -> `Observation/1/_history/2`). */
-  versionedEvidence?: (reference: string) => string;
+  /**
+   * The input resource an evidence reference points at: Provenance.entity then cites its version
+   * (`Observation/1/_history/2`) and the evaluation key follows its content.
+   */
+  resolve?: (reference: string) => Resource | undefined;
   /** Other ways the input refers to an order (e.g. its fullUrl), by order id. */
   aliases?: ReadonlyMap<string, readonly string[]>;
   /** Where a resource sits in the input (`Bundle.entry[3].resource`), for issue expressions. */
@@ -79,8 +82,18 @@ export function buildTransaction(input: TransactionInput): Bundle {
   const transaction: Bundle = { resourceType: 'Bundle', type: 'transaction' };
   if (evaluation.plan.phaseFrom === 'referred') return transaction;
 
-  const versioned = input.versionedEvidence ?? ((reference: string) => reference);
   const issues: OperationOutcomeIssue[] = [];
+  const cite = (reference: string): { entity: string; key: string } => {
+    const resource = input.resolve?.(reference);
+    if (!resource?.id) return { entity: reference, key: reference };
+    return { entity: versionedReference(resource), key: versionedKeyReference(resource) };
+  };
+  const requireId = (resource: Resource): void => {
+    if (resource.id) return;
+    const where = input.locate?.(resource) ?? resource.resourceType;
+    issues.push(issue('error', 'required', `the ${resource.resourceType} has no id: the transaction cannot update or cite it`, `${where}.id`));
+  };
+  requireId(plan);
   const created: BundleEntry[] = [];
   const held: BundleEntry[] = [];
   const completed: BundleEntry[] = [];
@@ -94,13 +107,15 @@ export function buildTransaction(input: TransactionInput): Bundle {
       issues.push(issue('error', 'exception', `evaluated order '${decision.orderId}' is not among the plan's orders`, `evaluation.orders[${index}]`));
       return;
     }
-    const evidence = decision.evidence.map(versioned);
+    requireId(order);
+    const cited = decision.evidence.map(cite);
+    const evidence = cited.map((c) => c.entity);
     const key = evaluationKey({
       plan,
       order,
       decision: decision.decision,
       outcome: { newDose: decision.newDose, newStatus: decision.newStatus },
-      evidence,
+      evidence: cited.map((c) => c.key),
     });
     let targets: Reference[];
     let changed = true;
@@ -142,8 +157,9 @@ export function buildTransaction(input: TransactionInput): Bundle {
   }
   if (evaluation.plan.phaseTo !== evaluation.plan.phaseFrom) {
     const decision = planDecisionCode(evaluation.plan);
-    const evidence = [...new Set(evaluation.orders.flatMap((o) => o.evidence.map(versioned)))];
-    const key = evaluationKey({ plan, decision, outcome: { phaseTo: evaluation.plan.phaseTo }, evidence });
+    const cited = [...new Set(evaluation.orders.flatMap((o) => o.evidence))].map(cite);
+    const evidence = cited.map((c) => c.entity);
+    const key = evaluationKey({ plan, decision, outcome: { phaseTo: evaluation.plan.phaseTo }, evidence: cited.map((c) => c.key) });
     provenances.unshift(
       provenanceEntry({
         targets: [{ reference: logicalReference(plan) }],
