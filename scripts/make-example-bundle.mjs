@@ -187,7 +187,7 @@ function checkIn(n) {
 function sessionComponents(domain, k) {
   const painDuring = cycle([3, 2, 3, 4, 2, 3], k);
   const pain = [
-    { code: gradus('pain-during', 'Pain during session'), valueInteger: domain === 'neuromotor' ? Math.max(1, painDuring - 1) : painDuring },
+    { code: gradus('pain-during', 'Worst pain during session'), valueInteger: domain === 'neuromotor' ? Math.max(1, painDuring - 1) : painDuring },
     { code: gradus('pain-after', 'Pain after session'), valueInteger: cycle([3, 2, 2, 3], k) },
   ];
   switch (domain) {
