@@ -157,6 +157,8 @@ describe('isLower orders doses as the regress rule does', () => {
     ['strength: no load is lower than a load', 'strength', { sets: 3, reps: 15 }, { sets: 3, reps: 10, load: 1 }, true],
     ['strength: absent sets count as 1', 'strength', { reps: 10 }, { sets: 2, reps: 10 }, true],
     ['endurance: shorter duration', 'endurance', { duration: min(18) }, { duration: min(20) }, true],
+    ['endurance without durations: fewer reps (tie-breaker)', 'endurance', { reps: 10 }, { reps: 12 }, true],
+    ['strength hold: shorter hold (tie-breaker)', 'strength', { sets: 3, duration: sec(25) }, { sets: 3, duration: sec(30) }, true],
     ['endurance: intensity does not count', 'endurance', { duration: min(20), rpeTarget: { low: 2, high: 3 } }, { duration: min(20) }, false],
     ['mobility: shorter hold wins over more reps', 'mobility', { reps: 5, duration: sec(25) }, { reps: 3, duration: sec(30) }, true],
     ['mobility: same hold, fewer reps', 'mobility', { reps: 2, duration: sec(30) }, { reps: 3, duration: sec(30) }, true],

@@ -170,13 +170,17 @@ function seconds(d: Duration | undefined): number {
   return d.unit === 'min' ? d.value * 60 : d.value;
 }
 
-/** Comparison keys in the regress rule's order; absent load, reps and duration count as 0, absent sets as 1. */
+/**
+ * Comparison keys in the regress rule's order; absent load, reps and duration count as 0, absent sets as 1.
+ * Beyond the spec, the variables the fallbacks move come last as tie-breakers (strength: hold duration;
+ * endurance: reps), so every step of increments.ts is ordered.
+ */
 function keys(dose: Dose, domain: Domain): number[] {
   switch (domain) {
     case 'strength':
-      return [dose.load ?? 0, dose.reps ?? 0, dose.sets ?? 1];
+      return [dose.load ?? 0, dose.reps ?? 0, dose.sets ?? 1, seconds(dose.duration)];
     case 'endurance':
-      return [seconds(dose.duration)];
+      return [seconds(dose.duration), dose.reps ?? 0];
     case 'mobility':
     case 'neuromotor':
       return [seconds(dose.duration), dose.reps ?? 0];
