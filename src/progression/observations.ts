@@ -1,0 +1,318 @@
+/**
+ * The patient's Observations as typed facts: daily pain, check-ins, sessions, tolerance tests, symptom
+ * alerts and resting heart rate. Range and date problems are collected as issues, never thrown here.
+ * See: /work/shared/IG-CONTRACT.md "Profiles", "Session components", "Daily check-in components".
+ */
+import type { CodeableConcept, Observation, OperationOutcomeIssue, Quantity } from 'fhir/r4';
+import { CS, GRADUS_CODE, LOINC, LOINC_CODE, PROFILE, UCUM } from '../fhir/codes';
+import { issue } from '../fhir/outcome';
+import type { BundleIndex, IndexedEntry } from './bundle-index';
+import { calendarDate, compareDateTimes, isDateTime, type Calendar } from './days';
+import type {
+  CheckInComponent,
+  DailyValue,
+  DatedFact,
+  DayLog,
+  Session,
+  SymptomAlert,
+  ToleranceTest,
+  ToleranceUnit,
+} from './evidence-types';
+
+/** A session before its order and next-morning pain are attached. */
+export type RawSession = Omit<Session, 'nextMorningPain'>;
+
+export interface ObservationFacts {
+  dailyPain: DailyValue[];
+  checkIns: DayLog[];
+  /** Sessions by the key of the order they are based on, oldest first. */
+  sessionsByOrder: ReadonlyMap<string, RawSession[]>;
+  /** Tolerance tests by the key of the order they are based on, oldest first. */
+  testsByOrder: ReadonlyMap<string, ToleranceTest[]>;
+  symptomAlerts: SymptomAlert[];
+  restingHeartRate?: DailyValue;
+}
+
+export interface ReadObservationsOptions {
+  index: BundleIndex;
+  /** True when a subject reference denotes the plan's patient. */
+  isPatient: (subject: string | undefined) => boolean;
+  /** The key of the exercise order an entry is, when it is one. */
+  orderKey: (entry: IndexedEntry) => string | undefined;
+  calendar: Calendar;
+  issues: OperationOutcomeIssue[];
+}
+
+type Coded = { code?: CodeableConcept };
+
+function hasCode(element: Coded, system: string, code: string): boolean {
+  return (element.code?.coding ?? []).some((c) => c.system === system && c.code === code);
+}
+
+function hasProfile(obs: Observation, url: string): boolean {
+  return (obs.meta?.profile ?? []).includes(url);
+}
+
+const gradus = (code: string) => (e: Coded) => hasCode(e, CS.gradus, code);
+const loinc = (code: string) => (e: Coded) => hasCode(e, LOINC, code);
+
+/** Components scored 0-10 (out-of-range values are bad input). */
+const SCORED: ReadonlyArray<(e: Coded) => boolean> = [
+  loinc(LOINC_CODE.pain),
+  loinc(LOINC_CODE.rpe),
+  ...[
+    GRADUS_CODE.painDuring,
+    GRADUS_CODE.painAfter,
+    GRADUS_CODE.morningStiffness,
+    GRADUS_CODE.fatigue,
+    GRADUS_CODE.mood,
+    GRADUS_CODE.confidence,
+  ].map(gradus),
+];
+
+const CHECK_IN: ReadonlyArray<[CheckInComponent, (e: Coded) => boolean]> = [
+  ['pain', loinc(LOINC_CODE.pain)],
+  ['morningStiffness', gradus(GRADUS_CODE.morningStiffness)],
+  ['fatigue', gradus(GRADUS_CODE.fatigue)],
+  ['mood', gradus(GRADUS_CODE.mood)],
+  ['sleepHours', loinc(LOINC_CODE.sleepDuration)],
+  ['confidence', gradus(GRADUS_CODE.confidence)],
+  ['steps', loinc(LOINC_CODE.steps)],
+];
+
+type Valued = { valueInteger?: number; valueQuantity?: Quantity };
+
+/** An integer value, or a Quantity's value. */
+function numberOf(element: Valued): number | undefined {
+  return element.valueInteger ?? element.valueQuantity?.value;
+}
+
+function unitOf(q: Quantity | undefined): string | undefined {
+  if (!q || (q.system !== undefined && q.system !== UCUM)) return undefined;
+  return q.code ?? q.unit;
+}
+
+function effectiveOf(obs: Observation): string | undefined {
+  return obs.effectiveDateTime ?? obs.effectiveInstant ?? obs.effectivePeriod?.start ?? obs.effectivePeriod?.end;
+}
+
+type Kind = 'session' | 'check-in' | 'pain' | 'alert' | 'tolerance' | 'resting-hr';
+
+function kindOf(obs: Observation): Kind | undefined {
+  if (hasProfile(obs, PROFILE.exerciseSession) || gradus(GRADUS_CODE.exerciseSession)(obs)) return 'session';
+  if (hasProfile(obs, PROFILE.dailyCheckIn) || gradus(GRADUS_CODE.dailyCheckIn)(obs)) return 'check-in';
+  if (hasProfile(obs, PROFILE.toleranceTest) || gradus(GRADUS_CODE.toleranceTest)(obs)) return 'tolerance';
+  if (hasProfile(obs, PROFILE.symptomAlert) || (obs.code?.coding ?? []).some((c) => c.system === CS.redFlag)) return 'alert';
+  if (loinc(LOINC_CODE.pain)(obs)) return 'pain';
+  if (loinc(LOINC_CODE.restingHeartRate)(obs)) return 'resting-hr';
+  return undefined;
+}
+
+/** Statuses whose Observations are not data: they are skipped. */
+const NOT_DATA = new Set(['entered-in-error', 'cancelled']);
+
+/** Stable order: date/time, then source. */
+function byTime(a: DatedFact, b: DatedFact): number {
+  if (a.date !== b.date) return a.date < b.date ? -1 : 1;
+  return compareDateTimes(a.at, b.at) || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0);
+}
+
+/** The earliest value per day, oldest day first. */
+function earliestPerDay(values: DailyValue[]): DailyValue[] {
+  const byDate = new Map<string, DailyValue>();
+  for (const v of [...values].sort(byTime)) if (!byDate.has(v.date)) byDate.set(v.date, v);
+  return [...byDate.values()];
+}
+
+/** Reads every Observation of the patient; issues go to options.issues. */
+export function readObservations(options: ReadObservationsOptions): ObservationFacts {
+  const { index, isPatient, orderKey, calendar, issues } = options;
+  const pain: DailyValue[] = [];
+  const components = new Map<CheckInComponent, DailyValue[]>();
+  const sessions: RawSession[] = [];
+  const tests: ToleranceTest[] = [];
+  const alerts: SymptomAlert[] = [];
+  const restingHr: DailyValue[] = [];
+
+  for (const entry of index.entries) {
+    if (entry.resource.resourceType !== 'Observation') continue;
+    const obs = entry.resource;
+    const kind = kindOf(obs);
+    if (!kind || NOT_DATA.has(obs.status) || !isPatient(obs.subject?.reference)) continue;
+    const { path } = entry;
+
+    const problems = scoreProblems(obs, path);
+    issues.push(...problems);
+    const at = effectiveOf(obs);
+    if (at === undefined) {
+      if (kind !== 'resting-hr') issues.push(issue('error', 'required', `${describe(kind)} ${entry.reference} has no effective date`, `${path}.effective`));
+      continue;
+    }
+    if (!isDateTime(at)) {
+      issues.push(issue('error', 'invalid', `${describe(kind)} ${entry.reference} has an unreadable date '${at}'`, `${path}.effective`));
+      continue;
+    }
+    if (calendar.isFuture(at)) {
+      issues.push(issue('error', 'invalid', `${describe(kind)} ${entry.reference} is dated ${at}, after now (${calendar.now})`, `${path}.effective`));
+      continue;
+    }
+    if (problems.length > 0) continue;
+    const fact: DatedFact = { source: entry.reference, at, date: calendarDate(at) ?? at, day: calendar.day(at) };
+
+    switch (kind) {
+      case 'pain': {
+        const value = numberOf(obs);
+        if (value !== undefined) pain.push({ ...fact, value });
+        break;
+      }
+      case 'check-in':
+        for (const component of obs.component ?? []) {
+          for (const [name, matches] of CHECK_IN) {
+            const value = numberOf(component);
+            if (!matches(component) || value === undefined) continue;
+            if (name === 'pain') pain.push({ ...fact, value });
+            components.set(name, [...(components.get(name) ?? []), { ...fact, value }]);
+          }
+        }
+        break;
+      case 'session': {
+        const order = basedOnOrder({ obs, entry, kind, index, orderKey, issues });
+        if (order !== undefined) sessions.push({ ...fact, orderId: order, ...sessionComponents(obs) });
+        break;
+      }
+      case 'tolerance': {
+        const order = basedOnOrder({ obs, entry, kind, index, orderKey, issues });
+        const value = obs.valueQuantity?.value;
+        const unit = unitOf(obs.valueQuantity);
+        if (value === undefined || (unit !== 'min' && unit !== 's' && unit !== '{repetitions}')) {
+          issues.push(issue('error', 'invalid', `tolerance test ${entry.reference} needs a valueQuantity in min, s or {repetitions}`, `${path}.value`));
+        } else if (order !== undefined) {
+          tests.push({ ...fact, orderId: order, value, unit: unit satisfies ToleranceUnit });
+        }
+        break;
+      }
+      case 'alert': {
+        const coding = (obs.code?.coding ?? []).find((c) => c.system === CS.redFlag) ?? obs.code?.coding?.[0];
+        alerts.push({
+          ...fact,
+          code: coding?.code ?? 'unknown',
+          ...(coding?.display !== undefined ? { display: coding.display } : {}),
+          present: obs.valueBoolean === true,
+        });
+        break;
+      }
+      case 'resting-hr': {
+        const value = obs.valueQuantity?.value;
+        if (value !== undefined) restingHr.push({ ...fact, value });
+        break;
+      }
+    }
+  }
+
+  const checkIns = new Map<string, DayLog>();
+  for (const [name, values] of components) {
+    for (const v of earliestPerDay(values)) {
+      const log = checkIns.get(v.date) ?? { date: v.date, day: v.day, values: {} };
+      log.values[name] = v;
+      checkIns.set(v.date, log);
+    }
+  }
+  const latestHr = [...restingHr].sort(byTime).at(-1);
+  return {
+    dailyPain: earliestPerDay(pain),
+    checkIns: [...checkIns.values()].sort((a, b) => (a.date < b.date ? -1 : 1)),
+    sessionsByOrder: groupSorted(sessions),
+    testsByOrder: groupSorted(tests),
+    symptomAlerts: alerts.sort(byTime),
+    ...(latestHr ? { restingHeartRate: latestHr } : {}),
+  };
+}
+
+function groupSorted<T extends DatedFact & { orderId: string }>(items: T[]): ReadonlyMap<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of [...items].sort(byTime)) groups.set(item.orderId, [...(groups.get(item.orderId) ?? []), item]);
+  return groups;
+}
+
+function describe(kind: Kind): string {
+  const names: Record<Kind, string> = {
+    session: 'exercise session',
+    'check-in': 'daily check-in',
+    pain: 'pain score',
+    alert: 'symptom alert',
+    tolerance: 'tolerance test',
+    'resting-hr': 'resting heart rate',
+  };
+  return names[kind];
+}
+
+/** 0-10 scores outside 0-10 (the Observation's own value when coded 72514-3, and every scored component). */
+function scoreProblems(obs: Observation, path: string): OperationOutcomeIssue[] {
+  const out: OperationOutcomeIssue[] = [];
+  const check = (element: Valued & Coded, where: string, what: string) => {
+    const value = numberOf(element);
+    if (value !== undefined && (value < 0 || value > 10)) {
+      out.push(issue('error', 'value', `${what} is ${value}, outside the 0-10 scale`, `${where}.value`));
+    }
+  };
+  if (loinc(LOINC_CODE.pain)(obs)) check(obs, path, 'pain score (LOINC 72514-3)');
+  (obs.component ?? []).forEach((component, j) => {
+    if (SCORED.some((matches) => matches(component))) {
+      const coding = component.code.coding?.[0];
+      check(component, `${path}.component[${j}]`, `component ${coding?.code ?? ''}`.trim());
+    }
+  });
+  return out;
+}
+
+interface BasedOnInput {
+  obs: Observation;
+  entry: IndexedEntry;
+  kind: Kind;
+  index: BundleIndex;
+  orderKey: (entry: IndexedEntry) => string | undefined;
+  issues: OperationOutcomeIssue[];
+}
+
+/** The key of the exercise order an Observation is based on; an issue when basedOn does not resolve to one. */
+function basedOnOrder({ obs, entry, kind, index, orderKey, issues }: BasedOnInput): string | undefined {
+  const refs = obs.basedOn ?? [];
+  for (const ref of refs) {
+    const target = index.resolve(ref);
+    const key = target ? orderKey(target) : undefined;
+    if (key !== undefined) return key;
+  }
+  const first = refs[0]?.reference;
+  issues.push(
+    issue(
+      'error',
+      first === undefined ? 'required' : 'not-found',
+      first === undefined
+        ? `${describe(kind)} ${entry.reference} has no basedOn (the exercise order it belongs to)`
+        : `${describe(kind)} ${entry.reference} is based on ${first}, which is not an exercise order in the Bundle`,
+      `${entry.path}.basedOn[0]`,
+    ),
+  );
+  return undefined;
+}
+
+function sessionComponents(obs: Observation): Omit<RawSession, keyof DatedFact | 'orderId'> {
+  const out: Omit<RawSession, keyof DatedFact | 'orderId'> = {};
+  for (const c of obs.component ?? []) {
+    const value = numberOf(c);
+    if (value === undefined) continue;
+    if (gradus(GRADUS_CODE.painDuring)(c)) out.painDuring = value;
+    else if (gradus(GRADUS_CODE.painAfter)(c)) out.painAfter = value;
+    else if (gradus(GRADUS_CODE.setsCompleted)(c)) out.setsCompleted = value;
+    else if (gradus(GRADUS_CODE.repsFinalSet)(c)) out.repsFinalSet = value;
+    else if (gradus(GRADUS_CODE.loadLifted)(c) && unitOf(c.valueQuantity) === 'kg') out.loadLifted = value;
+    else if (loinc(LOINC_CODE.rpe)(c)) out.rpe = value;
+    else if (loinc(LOINC_CODE.heartRate)(c)) out.heartRate = value;
+    else if (loinc(LOINC_CODE.exerciseDuration)(c)) {
+      const unit = unitOf(c.valueQuantity);
+      if (unit === 'min' || unit === 's') out.duration = { value, unit };
+      else if (unit === 'h') out.duration = { value: value * 60, unit: 'min' };
+    }
+  }
+  return out;
+}

@@ -1,0 +1,77 @@
+/**
+ * Order-level rules in phase build: regress / week-over-week hold / progress / hold (pain-guided), or the
+ * quota rules, then alternating focus (at most one progressing order per domain).
+ * See: /work/shared/CLINICAL-RULES.md "Order-level rules" and "Alternating focus".
+ */
+import { compareDateTimes } from './days';
+import type { OrderFacts } from './evidence-types';
+import { hold, NO_BASELINE, refs, sessionRefs, type RuleContext } from './order-context';
+import { final, lastSetText, progressVerdict, twoForTwo, type OrderVerdict } from './progress-verdict';
+import { qualify } from './qualification';
+import { quotaRule } from './quota';
+import { regressRule } from './regress';
+import { describeTrend, weeklyTrend } from './trend';
+import type { OrderEvaluation } from './types';
+
+/** Pain-guided rules 1-4 for one order. */
+function painGuided(order: OrderFacts, ctx: RuleContext): OrderVerdict {
+  const regress = regressRule(order, ctx);
+  if (regress) return final(regress);
+  const B = ctx.baseline.value;
+  if (B === undefined) return final(hold(order, [NO_BASELINE], sessionRefs(order.sessions)));
+
+  const trend = weeklyTrend(ctx.evidence);
+  if (trend?.rose) return final(hold(order, [describeTrend(trend)], refs(trend.values)));
+
+  const n = ctx.evidence.policy.stableSessions;
+  const last = order.sessions.slice(-n);
+  if (last.length < n) {
+    return final(hold(order, [`${last.length} of ${n} sessions needed since its last change on ${order.authoredOn.slice(0, 10)}`], sessionRefs(last)));
+  }
+  const verdicts = last.map((s) => ({ s, q: qualify(s, { order, baseline: B, policy: ctx.evidence.policy }) }));
+  const failing = verdicts.filter((v) => !v.q.qualifies);
+  const notes = [...new Set(verdicts.flatMap((v) => v.q.notes))];
+  if (failing.length > 0) {
+    const why = failing.map((v) => `session on ${v.s.date} does not qualify (${v.q.reasons.join(', ')})`);
+    return final(hold(order, [...why, ...notes], sessionRefs(last)));
+  }
+  const met = twoForTwo(order, last);
+  const why = [`${n} qualifying sessions in a row (${last.map((s) => s.date).join(', ')})`];
+  const lastSet = lastSetText(order, last, met);
+  if (lastSet !== undefined) why.push(lastSet);
+  return progressVerdict(order, [...why, ...notes], { twoForTwo: met, evidence: sessionRefs(last) });
+}
+
+/**
+ * Alternating focus: of the orders that would progress, one per domain does (the oldest last change,
+ * then the smaller id); the others hold with "alternating focus".
+ */
+export function alternateFocus(orders: readonly OrderFacts[], verdicts: readonly OrderVerdict[]): OrderEvaluation[] {
+  const winners = new Map<string, OrderFacts>();
+  verdicts.forEach((v, i) => {
+    const order = orders[i];
+    if (v.kind !== 'progress' || !order) return;
+    const best = winners.get(order.domain);
+    const older = !best || compareDateTimes(order.authoredOn, best.authoredOn) < 0 || (compareDateTimes(order.authoredOn, best.authoredOn) === 0 && order.id < best.id);
+    if (older) winners.set(order.domain, order);
+  });
+  return verdicts.map((v, i) => {
+    const order = orders[i];
+    if (v.kind !== 'progress' || !order) return v.evaluation;
+    const winner = winners.get(order.domain);
+    if (!winner || winner.id === order.id) return v.evaluation;
+    const name = winner.exercise.display ?? winner.exercise.code ?? winner.id;
+    return hold(
+      order,
+      [`alternating focus: one ${order.domain} order progresses at a time, and ${name} (last change ${winner.authoredOn.slice(0, 10)}) goes first`],
+      v.evaluation.evidence,
+    );
+  });
+}
+
+/** Order-level decisions for every current order (phase build, no plan-level rule fired). */
+export function evaluateOrders(ctx: RuleContext): OrderEvaluation[] {
+  const { orders, policy } = ctx.evidence;
+  const verdicts = orders.map((order) => (policy.mode === 'quota-based' ? quotaRule(order, ctx) : painGuided(order, ctx)));
+  return alternateFocus(orders, verdicts);
+}

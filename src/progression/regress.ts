@@ -1,0 +1,63 @@
+/**
+ * Order rule 1: a session with pain during or after above the ceiling, or next-morning pain >= B + 2,
+ * steps the order back to the most recent lower dose in its replaces chain, else one increment down.
+ * See: /work/shared/CLINICAL-RULES.md "Order-level rules in phase build", rule 1.
+ */
+import { copyDose, describeDose, formatNumber, isLower } from './dose';
+import type { OrderFacts, Session } from './evidence-types';
+import { regressDose } from './increments';
+import { EPSILON, hold, refs, sentence, type RuleContext } from './order-context';
+import type { Dose, OrderEvaluation } from './types';
+
+/** Why one session calls for a regress (empty when it does not). */
+export function regressReasons(session: Session, ctx: RuleContext): string[] {
+  const ceiling = ctx.evidence.policy.painCeiling;
+  const B = ctx.baseline.value;
+  const out: string[] = [];
+  const on = `session on ${session.date}`;
+  if (session.painDuring !== undefined && session.painDuring > ceiling + EPSILON) {
+    out.push(`pain during ${on} was ${formatNumber(session.painDuring)}/10 > ceiling ${ceiling}`);
+  }
+  if (session.painAfter !== undefined && session.painAfter > ceiling + EPSILON) {
+    out.push(`pain after ${on} was ${formatNumber(session.painAfter)}/10 > ceiling ${ceiling}`);
+  }
+  const m = session.nextMorningPain;
+  if (B !== undefined && m !== undefined && m.value >= B + 2 - EPSILON) {
+    out.push(`next-morning pain on ${m.date} after the ${on} was ${formatNumber(m.value)}/10 >= B + 2 = ${formatNumber(B + 2)}`);
+  }
+  return out;
+}
+
+export interface RegressTarget {
+  dose: Dose;
+  /** What changed and why this dose ("load 10 kg -> 9 kg (-10%)", "... (the most recent lower dose ...)"). */
+  change: string;
+}
+
+/** The most recent lower dose in the replaces chain, else one increment down; undefined at the bottom. */
+export function regressTarget(order: OrderFacts): RegressTarget | undefined {
+  const current = order.dose;
+  const lower = order.chain.slice(1).find((link) => isLower(link.dose, current, order.domain));
+  if (lower) {
+    const dose = copyDose(lower.dose);
+    if (current.step !== undefined) dose.step = Math.max(1, current.step - 1);
+    return {
+      dose,
+      change: `${describeDose(current)} -> ${describeDose(lower.dose)} (the most recent lower dose in its replaces chain, from ${lower.authoredOn.slice(0, 10)})`,
+    };
+  }
+  const down = regressDose(current, order.domain);
+  if (down.atTop) return undefined;
+  return { dose: down.dose, change: `${down.changes.join('; ')} (one increment down)` };
+}
+
+/** Rule 1 for one order: regress, a hold at the bottom of the ladder, or undefined when no session calls for it. */
+export function regressRule(order: OrderFacts, ctx: RuleContext): OrderEvaluation | undefined {
+  const offending = order.sessions.map((s) => ({ s, reasons: regressReasons(s, ctx) })).filter((o) => o.reasons.length > 0);
+  if (offending.length === 0) return undefined;
+  const why = offending.flatMap((o) => o.reasons);
+  const evidence = refs(offending.flatMap((o) => [o.s, o.s.nextMorningPain]));
+  const target = regressTarget(order);
+  if (!target) return hold(order, [...why, `${describeDose(order.dose)} is already the lowest dose: review with the clinician`], evidence);
+  return { orderId: order.id, decision: 'regress', rationale: sentence('Regressed', [...why, target.change]), newDose: target.dose, evidence };
+}
