@@ -3,9 +3,9 @@
  * and a status-only update of a current order (`completed` once replaced, `on-hold` on refer).
  * See: IG-CONTRACT.md "Progression output" and https://hl7.org/fhir/R4/servicerequest.html
  */
-import type { BundleEntry, Resource, ServiceRequest } from 'fhir/r4';
+import type { BundleEntry, Narrative, Resource, ServiceRequest } from 'fhir/r4';
 import { EXT, PROFILE } from '../fhir/codes';
-import { doseExtension } from './dose';
+import { describeDose, doseExtension } from './dose';
 import type { Dose } from './types';
 
 /** `Type/id` of a resource. */
@@ -69,15 +69,30 @@ function rank(key: string): number {
   return index < 0 ? ELEMENT_ORDER.length : index;
 }
 
+function exerciseName(order: ServiceRequest): string {
+  const coding = order.code?.coding?.find((c) => c.display !== undefined) ?? order.code?.coding?.[0];
+  return coding?.display ?? order.code?.text ?? coding?.code ?? 'Exercise';
+}
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+/** A generated narrative of one line of text. See: https://hl7.org/fhir/R4/narrative.html */
+function narrative(line: string): Narrative {
+  const escaped = line.replace(/[&<>"]/g, (c) => XML_ESCAPES[c] ?? c);
+  return { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml"><p>${escaped}</p></div>` };
+}
+
 /**
  * The order that replaces `current` with `dose`: same exercise, category, subject, plan, timing and
- * instructions; status active; authoredOn = now (when this dose took effect); `replaces` the current order.
+ * instructions; status active; authoredOn = now (when this dose took effect); `replaces` the current order;
+ * a one-line narrative of the new dose (the old narrative described the old one).
  */
 export function successorOrder(options: { current: ServiceRequest; dose: Dose; now: string }): ServiceRequest {
   const { current, dose, now } = options;
   const fields: Record<string, unknown> = {
     resourceType: 'ServiceRequest',
     meta: { profile: [PROFILE.exerciseOrder] },
+    text: narrative(`${exerciseName(current)}: ${describeDose(dose)}`),
     extension: [doseExtension(dose), ...(current.extension ?? []).filter((e) => e.url !== EXT.exerciseDose)],
     replaces: [{ reference: logicalReference(current) }],
     status: 'active',

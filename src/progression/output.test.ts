@@ -113,13 +113,24 @@ describe('buildTransaction: a progressed order', () => {
     expect(readDose(successor)).toEqual({ sets: 3, reps: 10, load: 6.5, step: 4 });
   });
 
-  it('keeps the exercise, category, subject, plan, timing and instruction, but not the old identifier or narrative', () => {
+  it('keeps the exercise, category, subject, plan, timing and instruction; drops the old identifier; describes the new dose', () => {
     const old = order('a', DOSE_A);
     for (const key of ['intent', 'category', 'code', 'subject', 'basedOn', 'occurrenceTiming', 'patientInstruction'] as const) {
       expect(successor[key]).toEqual(old[key]);
     }
     expect(successor.identifier).toBeUndefined();
-    expect(successor.text).toBeUndefined();
+    expect(successor.text).toEqual({
+      status: 'generated',
+      div: '<div xmlns="http://www.w3.org/1999/xhtml"><p>Sit-to-stand: 3 x 10 at 6.5 kg</p></div>',
+    });
+  });
+
+  it('escapes the exercise name in the narrative', () => {
+    const odd: ServiceRequest = { ...order('a', DOSE_A, { versionId: '3' }), code: { text: 'Push <wall> & "floor"' } };
+    const created = entries(buildTransaction(input(PROGRESS_A, { ordersById: new Map([['a', odd], ['b', order('b', DOSE_B)]]) })))[0];
+    expect((created?.resource as ServiceRequest).text?.div).toBe(
+      '<div xmlns="http://www.w3.org/1999/xhtml"><p>Push &lt;wall&gt; &amp; &quot;floor&quot;: 3 x 10 at 6.5 kg</p></div>',
+    );
   });
 
   it('completes the old order under If-Match, leaving versionId and lastUpdated to the server', () => {
