@@ -149,9 +149,9 @@ describe('buildTransaction: a progressed order', () => {
     expect(next.extension).toEqual(plan().extension);
   });
 
-  it('records the progress against the new and the old order, as an UPDATE', () => {
+  it('records the progress against the new order (which replaces the old one), as an UPDATE', () => {
     const [prov] = provenances(bundle);
-    expect(prov?.target).toEqual([{ reference: created?.fullUrl }, { reference: 'ServiceRequest/a' }]);
+    expect(prov?.target).toEqual([{ reference: created?.fullUrl }]);
     expect(prov?.activity?.coding?.[0]).toMatchObject({ system: DATA_OPERATION, code: 'UPDATE' });
     expect(prov?.reason?.[0]?.coding?.[0]).toEqual({ system: CS.progressionDecision, code: 'progress', display: 'Progress' });
   });

@@ -2,19 +2,22 @@
  * Evaluation -> one FHIR transaction Bundle: new orders, status updates, the plan update and a
  * Provenance per decision. See: IG-CONTRACT.md "Progression output"; https://hl7.org/fhir/R4/http.html#transaction
  *
- * Entry order is chosen for servers that apply a transaction entry by entry and stop at the first
- * failure (Medplum's MemoryRepository), so that a failed write leaves the old plan in force:
- *  1. POST the new orders. Harmless if the write stops later: nothing references them, and current
- *     orders are the ones the plan's activity lists.
+ * Write order. Servers process a transaction by method, DELETE, then POST, then PUT (FHIR R4 http
+ * "transaction processing rules"; HAPI and Medplum both do), keeping entry order within each method.
+ * Atomic servers (HAPI, Medplum on Postgres) apply all or nothing. Medplum's MemoryRepository is not
+ * atomic: it stops at the first failure and keeps what it applied. The entries are laid out so that
+ * such a failure leaves the old plan in force:
+ *  1. POST the new orders. Harmless if the write stops later: current orders are the ones the plan's
+ *     activity lists, and nothing lists an orphan.
  *  2. PUT the current orders `on-hold` (refer only). Safe on its own: pausing exercise after a red flag
  *     is the conservative state, and the next run, seeing the same red flag, refers again.
- *  3. PUT the plan, guarded by If-Match: the commit point. A 412 here (someone changed the plan since it
- *     was read) leaves the plan and its orders exactly as they were.
- *  4. PUT the replaced orders `completed` (If-Match). Only meaningful once the plan points at their successors.
- *  5. POST the Provenances, last, so that no Provenance records a change that was not written. Each is a
- *     conditional create on its evaluation key (meta.tag + ifNoneExist), hold or not: a re-run on the
- *     same data finds the keys it wrote before and writes nothing new.
- * Atomic servers (HAPI) apply the whole Bundle or nothing, whatever the order.
+ *  3. PUT the plan, guarded by If-Match: the commit point. A 412 here (the plan changed since it was
+ *     read) stops the write with the plan and its orders as they were.
+ *  4. PUT the replaced orders `completed` (If-Match): only meaningful once the plan lists their successors.
+ *  5. POST the Provenances, each a conditional create on its evaluation key (meta.tag + ifNoneExist), hold
+ *     or not, so a re-run on the same data writes nothing new. Being POSTs, a non-atomic server applies them
+ *     before the PUTs, so a failed plan PUT can leave them behind; a changed order's Provenance therefore
+ *     targets only its successor (which `replaces` the old order), so it stays attached to an orphan.
  *
  * If-Match uses `meta.versionId`. A resource without one (a hand-made collection Bundle) is written
  * without If-Match, unless `requireVersions` is set (the Bundle came from a server): then it is an error.
@@ -129,7 +132,7 @@ export function buildTransaction(input: TransactionInput): Bundle {
       replacements.set(decision.orderId, fullUrl);
       completed.push(updateEntry(withStatus(order, 'completed'), order));
       guarded.push(order);
-      targets = [{ reference: fullUrl }, { reference: logicalReference(order) }];
+      targets = [{ reference: fullUrl }];
     } else if (decision.newStatus && decision.newStatus !== order.status) {
       held.push(updateEntry(withStatus(order, decision.newStatus), order));
       guarded.push(order);
