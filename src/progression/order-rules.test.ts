@@ -1,0 +1,182 @@
+import type { Dose } from './types';
+import { flat, orderOf, run, scenario, type BundleBuilder, type SessionSpec } from './test-support';
+
+const LOADED: Dose = { sets: 3, reps: 10, load: 5, step: 2 };
+
+/** B = 3 (flat daily pain 3 on days 0-20), one strength order authored on day 10, sessions on days 4 and 2. */
+function strength(sessions: [SessionSpec, SessionSpec], options: { pains?: Record<number, number>; dose?: Dose } = {}): BundleBuilder {
+  return scenario()
+    .pains({ ...flat(3, 0, 20), ...options.pains })
+    .order({ id: 's1', dose: options.dose ?? LOADED })
+    .session('s1', 4, sessions[0])
+    .session('s1', 2, sessions[1]);
+}
+
+const ok: SessionSpec = { painDuring: 3, painAfter: 3, sets: 3, reps: 10, load: 5 };
+
+describe('pain-guided order rules', () => {
+  it.each<[string, [SessionSpec, SessionSpec], Record<number, number>, string, RegExp]>([
+    ['pain during 5 qualifies', [ok, { ...ok, painDuring: 5 }], {}, 'progress', /^Progressed: 2 qualifying sessions in a row \(2026-11-16, 2026-11-18\)/],
+    ['pain during 6 regresses', [ok, { ...ok, painDuring: 6 }], {}, 'regress', /^Regressed: pain during session on 2026-11-18 was 6\/10 > ceiling 5; load 5 kg -> 4.5 kg \(-10%\) \(one increment down\)/],
+    ['pain after 6 regresses', [{ ...ok, painAfter: 6 }, ok], {}, 'regress', /pain after session on 2026-11-16 was 6\/10 > ceiling 5/],
+    ['M = B + 2 regresses', [ok, ok], { 3: 5 }, 'regress', /next-morning pain on 2026-11-17 after the session on 2026-11-16 was 5\/10 >= B \+ 2 = 5/],
+    ['M = B + 1 still qualifies', [ok, ok], { 3: 4 }, 'progress', /^Progressed/],
+    ['a rep short holds', [ok, { ...ok, reps: 9 }], {}, 'hold', /^Held: session on 2026-11-18 does not qualify \(reps in final set 9 < 10 prescribed\)/],
+  ])('%s', (_name, sessions, pains, decision, rationale) => {
+    const out = orderOf(run(strength(sessions, { pains })), 's1');
+    expect(out.decision).toBe(decision);
+    expect(out.rationale).toMatch(rationale);
+  });
+
+  it('progresses load when 2-for-2 is met, and says so', () => {
+    const out = orderOf(run(strength([{ ...ok, reps: 15 }, { ...ok, reps: 14 }], { dose: { sets: 3, reps: 12, load: 5, step: 2 } })), 's1');
+    expect(out).toMatchObject({ decision: 'progress', newDose: { sets: 3, reps: 12, load: 5.5, step: 3 } });
+    expect(out.rationale).toBe(
+      'Progressed: 2 qualifying sessions in a row (2026-11-16, 2026-11-18); last set 14 reps at 5 kg vs 12 prescribed (2-for-2 met); load 5 kg -> 5.5 kg (+10%, rounded up to 0.5 kg)',
+    );
+  });
+
+  it('adds a rep when 2-for-2 is just missed (reps + 1 in one session)', () => {
+    const out = orderOf(run(strength([{ ...ok, reps: 12 }, { ...ok, reps: 11 }])), 's1');
+    expect(out.newDose).toMatchObject({ reps: 11, load: 5 });
+    expect(out.rationale).toMatch(/2-for-2 not met/);
+  });
+
+  it('cites the sessions and next-morning pain it used', () => {
+    const out = orderOf(run(strength([ok, ok])), 's1');
+    expect(out.evidence).toHaveLength(4);
+    expect(out.evidence.every((r) => r.startsWith('Observation/'))).toBe(true);
+  });
+
+  it('notes a missing next-morning pain in the rationale without holding', () => {
+    const sparse = scenario().withPlan({ referencePain: 3 }).order({ id: 's1', dose: LOADED }).session('s1', 4, ok).session('s1', 2, ok);
+    const out = orderOf(run(sparse), 's1');
+    expect(out.decision).toBe('progress');
+    expect(out.rationale).toMatch(/next-morning pain after 2026-11-16 not recorded; next-morning pain after 2026-11-18 not recorded/);
+  });
+
+  it('regresses to the most recent lower dose in the replaces chain', () => {
+    const b = scenario()
+      .pains(flat(3, 0, 20))
+      .order({ id: 'v1', dose: { sets: 3, reps: 10, load: 4, step: 1 }, authoredDay: 40, status: 'completed', inPlan: false })
+      .order({ id: 'v2', dose: { sets: 3, reps: 12, load: 4, step: 2 }, authoredDay: 25, status: 'completed', inPlan: false, replaces: 'v1' })
+      .order({ id: 's1', dose: { sets: 3, reps: 10, load: 5, step: 3 }, authoredDay: 10, replaces: 'v2' })
+      .session('s1', 2, { painDuring: 7 });
+    const out = orderOf(run(b), 's1');
+    expect(out).toMatchObject({ decision: 'regress', newDose: { sets: 3, reps: 12, load: 4, step: 2 } });
+    expect(out.rationale).toMatch(/3 x 10 at 5 kg -> 3 x 12 at 4 kg \(the most recent lower dose in its replaces chain, from 2026-10-26\)/);
+  });
+
+  it('holds when a regress has no lower dose to go to', () => {
+    const b = scenario().pains(flat(3, 0, 20)).order({ id: 's1', dose: { reps: 5 } }).session('s1', 2, { painDuring: 8 });
+    const out = orderOf(run(b), 's1');
+    expect(out.decision).toBe('hold');
+    expect(out.rationale).toMatch(/already the lowest dose/);
+  });
+
+  it.each<[string, number, string]>([
+    ['fewer than 2 sessions', 1, 'Held: 1 of 2 sessions needed since its last change on 2026-11-10'],
+    ['no session yet', 0, 'Held: 0 of 2 sessions needed since its last change on 2026-11-10'],
+  ])('holds with %s', (_name, count, rationale) => {
+    const b = scenario().pains(flat(3, 0, 20)).order({ id: 's1', dose: LOADED });
+    for (let i = 0; i < count; i++) b.session('s1', 2 + i, ok);
+    expect(orderOf(run(b), 's1')).toMatchObject({ decision: 'hold', rationale });
+  });
+
+  it('does not count sessions dated before the order was authored', () => {
+    const b = scenario().pains(flat(3, 0, 20)).order({ id: 's1', dose: LOADED, authoredDay: 3 }).session('s1', 4, ok).session('s1', 2, ok);
+    expect(orderOf(run(b), 's1').rationale).toMatch(/1 of 2 sessions needed/);
+  });
+
+  it('counts a session on the day the order was authored', () => {
+    const b = scenario().pains(flat(3, 0, 20)).order({ id: 's1', dose: LOADED, authoredDay: 4, authoredTime: '18:00' }).session('s1', 4, ok).session('s1', 2, ok);
+    expect(orderOf(run(b), 's1').decision).toBe('progress');
+  });
+
+  it('uses the policy stableSessions', () => {
+    expect(orderOf(run(strength([ok, ok]), { stableSessions: 3 }), 's1').rationale).toMatch(/2 of 3 sessions needed/);
+  });
+
+  it('holds with "no baseline pain on record" when B is unknown, but still regresses on pain', () => {
+    const b = scenario().pains({ 3: 3, 1: 3 }).order({ id: 's1', dose: LOADED }).session('s1', 4, ok).session('s1', 2, ok);
+    expect(orderOf(run(b), 's1')).toMatchObject({ decision: 'hold', rationale: 'Held: no baseline pain on record' });
+    const hurt = scenario().pains({ 3: 3 }).order({ id: 's1', dose: LOADED }).session('s1', 2, { painDuring: 8 });
+    expect(orderOf(run(hurt), 's1').decision).toBe('regress');
+  });
+
+  it('holds at the top of the ladder', () => {
+    const b = scenario()
+      .pains(flat(3, 0, 20))
+      .order({ id: 's1', dose: { sets: 3, reps: 15 } })
+      .session('s1', 4, { painDuring: 2, reps: 15 })
+      .session('s1', 2, { painDuring: 2, reps: 15 });
+    expect(orderOf(run(b), 's1')).toMatchObject({ decision: 'hold', rationale: expect.stringMatching(/^Held: top of the ladder: choose a harder variant or add load/) as string });
+  });
+});
+
+describe('week-over-week rise', () => {
+  const weekly = (w3: number, w2: number, w1: number) => ({ ...flat(w3, 14, 20), ...flat(w2, 7, 13), ...flat(w1, 0, 6) });
+  function withPain(pains: Record<number, number>, referencePain?: number): BundleBuilder {
+    return scenario()
+      .withPlan(referencePain !== undefined ? { referencePain } : {})
+      .pains(pains)
+      .order({ id: 's1', dose: LOADED })
+      .session('s1', 4, ok)
+      .session('s1', 2, ok);
+  }
+
+  it('holds when mean daily pain rose at both weekly steps', () => {
+    const out = orderOf(run(withPain(weekly(2, 3, 4))), 's1');
+    expect(out).toMatchObject({ decision: 'hold' });
+    expect(out.rationale).toBe('Held: mean daily pain rose week over week: 2 (days 14-20) -> 3 (days 7-13) -> 4 (days 0-6)');
+  });
+
+  it('does not hold when it rose at one step only', () => {
+    expect(orderOf(run(withPain(weekly(3, 3, 3.5))), 's1').decision).toBe('progress');
+  });
+
+  it('needs 3 values in each window', () => {
+    const pains = { ...flat(2, 18, 20), ...flat(3, 7, 13), 6: 4, 5: 4 };
+    expect(orderOf(run(withPain(pains, 2.5)), 's1').decision).toBe('progress');
+    expect(orderOf(run(withPain({ ...pains, 4: 4 }, 2.5)), 's1').decision).toBe('hold');
+  });
+
+  it('falls back to morning stiffness when daily pain cannot be compared', () => {
+    const b = withPain({}, 3);
+    for (let d = 0; d <= 20; d++) b.checkIn(d, { stiffness: d >= 14 ? 2 : d >= 7 ? 3 : 5 });
+    expect(orderOf(run(b), 's1').rationale).toMatch(/^Held: mean morning stiffness rose week over week: 2 .* 3 .* 5/);
+  });
+});
+
+describe('alternating focus', () => {
+  function two(domainB: 'strength' | 'mobility', authoredA: number, authoredB: number): BundleBuilder {
+    return scenario()
+      .pains(flat(3, 0, 20))
+      .order({ id: 'a', dose: LOADED, authoredDay: authoredA, code: 'step-up' })
+      .order({ id: 'b', dose: { sets: 2, duration: { value: 30, unit: 's' } }, domain: domainB, authoredDay: authoredB })
+      .session('a', 4, ok)
+      .session('a', 2, ok)
+      .session('b', 4, { painDuring: 2 })
+      .session('b', 2, { painDuring: 2 });
+  }
+
+  it.each<[string, 'strength' | 'mobility', number, number, string, string]>([
+    ['the older last change progresses in a shared domain', 'strength', 12, 10, 'progress', 'hold'],
+    ['the other way round', 'strength', 10, 12, 'hold', 'progress'],
+    ['one per domain: different domains both progress', 'mobility', 12, 10, 'progress', 'progress'],
+  ])('%s', (_name, domainB, a, b, decisionA, decisionB) => {
+    const out = run(two(domainB, a, b));
+    expect([orderOf(out, 'a').decision, orderOf(out, 'b').decision]).toEqual([decisionA, decisionB]);
+  });
+
+  it('names the reason and the order that goes first', () => {
+    const out = orderOf(run(two('strength', 12, 10)), 'b');
+    expect(out.rationale).toBe('Held: alternating focus: one strength order progresses at a time, and step-up (last change 2026-11-08) goes first');
+    expect(out.newDose).toBeUndefined();
+  });
+
+  it('breaks a tie of last changes by order id', () => {
+    const out = run(two('strength', 10, 10));
+    expect([orderOf(out, 'a').decision, orderOf(out, 'b').decision]).toEqual(['progress', 'hold']);
+  });
+});
