@@ -10,6 +10,8 @@ export const INVALID_DIR = __dirname;
 /** One fixture's expectation; `file` is relative to test/invalid. */
 export interface Expectation {
   file: string;
+  /** The valid instance the fixture was derived from (relative to the repository root). */
+  base: string;
   /** The expected issue expression: an error must be reported here or below it. */
   expression: string;
   /** Which kind of check the fixture exercises (see CHECK_KINDS). */
@@ -43,6 +45,11 @@ export function loadManifest(): Expectation[] {
 
 export function readFixture(file: string): unknown {
   return JSON.parse(readFileSync(join(INVALID_DIR, file), 'utf8')) as unknown;
+}
+
+/** A fixture's valid base instance. */
+export function readBase(e: Expectation): unknown {
+  return JSON.parse(readFileSync(join(INVALID_DIR, '..', '..', e.base), 'utf8')) as unknown;
 }
 
 /** All fixture JSON files under test/invalid (the manifest itself excluded), relative to it. */
