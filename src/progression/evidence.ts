@@ -39,13 +39,13 @@ export function readEvidence(bundle: Bundle, options: ReadEvidenceOptions): Evid
   if (typeof input !== 'object' || input === null || (input as { resourceType?: unknown }).resourceType !== 'Bundle') {
     const resourceType = typeof input === 'object' && input !== null ? (input as { resourceType?: unknown }).resourceType : undefined;
     const type = typeof resourceType === 'string' ? resourceType : typeof input === 'object' && input !== null ? 'an object without resourceType' : typeof input;
-    fail([issue('error', 'structure', `expected a FHIR Bundle, got ${type}`)]);
+    fail([issue('error', 'structure', `expected a FHIR Bundle, got ${type}`, 'Bundle')]);
   }
   let calendar: Calendar;
   try {
     calendar = calendarAt(options.now);
   } catch {
-    fail([issue('error', 'value', `now '${String(options.now)}' is not an ISO dateTime`)]);
+    fail([issue('error', 'value', `now '${String(options.now)}' is not an ISO dateTime`, 'now')]);
   }
   const index = indexBundle(bundle);
   if (index.entries.length === 0) fail([issue('error', 'required', 'the Bundle has no entries with a resource', 'Bundle.entry')]);

@@ -42,6 +42,12 @@ describe('pain-guided order rules', () => {
     expect(out.rationale).toMatch(/2-for-2 not met/);
   });
 
+  it('says nothing of 2-for-2 for doses it does not move (no load)', () => {
+    const b = strength([{ ...ok, reps: 14 }, { ...ok, reps: 14 }], { dose: { sets: 2, reps: 10 } });
+    const out = orderOf(run(b), 's1');
+    expect(out.rationale).toBe('Progressed: 2 qualifying sessions in a row (2026-11-16, 2026-11-18); reps 10 -> 12 (+2)');
+  });
+
   it('cites the sessions and next-morning pain it used', () => {
     const out = orderOf(run(strength([ok, ok])), 's1');
     expect(out.evidence).toHaveLength(4);

@@ -23,10 +23,11 @@ export function twoForTwo(order: OrderFacts, sessions: readonly Session[]): bool
   return reps !== undefined && sessions.length > 0 && sessions.every((s) => s.repsFinalSet !== undefined && s.repsFinalSet >= reps + 2 - EPSILON);
 }
 
-/** "last set 14 reps at 5 kg vs 12 prescribed (2-for-2 met)". */
+/** "last set 14 reps at 5 kg vs 12 prescribed (2-for-2 met)", for strength with load (the only dose 2-for-2 moves). */
 export function lastSetText(order: OrderFacts, sessions: readonly Session[], met: boolean): string | undefined {
   const last = sessions.at(-1);
   const reps = order.dose.reps;
+  if (order.domain !== 'strength' || order.dose.load === undefined) return undefined;
   if (last?.repsFinalSet === undefined || reps === undefined) return undefined;
   const load = last.loadLifted ?? order.dose.load;
   const at = load !== undefined ? ` at ${formatNumber(load)} kg` : '';
