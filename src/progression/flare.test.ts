@@ -49,7 +49,7 @@ describe('rule 3: during a flare', () => {
     const out = run(flare({ pains: { 1: 4, 0: 3 } }));
     expect(orderOf(out, 'str').newDose).toEqual({ sets: 3, reps: 10, load: 7.5, step: 4 });
     expect(orderOf(out, 'str').rationale).toMatch(
-      /^Return to load: daily pain 4\/10 on 2026-11-19 and 3\/10 on 2026-11-20 <= B \+ 1 = 4 \(B = 3 \(reference pain\)\); load 10 kg -> 7.5 kg \(75% of the pre-flare dose\)/,
+      /^Return to load: daily pain 4\/10 on 2026-11-19 and 3\/10 on 2026-11-20 <= B \+ 1 = 4; B = 3 \(reference pain\); load 10 kg -> 7.5 kg \(75% of the pre-flare dose\)/,
     );
     expect(orderOf(out, 'end').newDose).toEqual({ duration: { value: 23, unit: 'min' }, rpeTarget: { low: 4, high: 6 }, heartRateZone: { low: 110, high: 130 }, step: 3 });
     expect(orderOf(out, 'mob')).toMatchObject({ decision: 'return-to-load', rationale: expect.stringMatching(/the flare left this order unchanged/) as string });

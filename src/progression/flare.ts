@@ -61,7 +61,7 @@ export function flareRule(ctx: RuleContext): Evaluation | undefined {
   const B = baseline.value;
   const pair = flarePair(evidence, B);
   if (!pair) return undefined;
-  const trigger = `daily pain ${pairText(pair)} >= B + 2 = ${formatNumber(B + 2)} (${describeBaseline(baseline)})`;
+  const trigger = `daily pain ${pairText(pair)} >= B + 2 = ${formatNumber(B + 2)}; ${describeBaseline(baseline)}`;
   const orders = evidence.orders.map((order): OrderEvaluation => {
     const zone = lightZoneFor(order, evidence);
     const change = flareDose(order.dose, order.domain, zone ? { lightZone: zone } : {});
@@ -110,7 +110,7 @@ export function duringFlareRule(ctx: RuleContext): Evaluation | undefined {
   const start = evidence.phaseStartDay;
   const settled = latestPair(evidence.dailyPain, (v) => (start === undefined || v.day <= start) && v.value <= B + 1 + EPSILON);
   if (settled) {
-    const why = `daily pain ${pairText(settled)} <= B + 1 = ${formatNumber(B + 1)} (${describeBaseline(baseline)})`;
+    const why = `daily pain ${pairText(settled)} <= B + 1 = ${formatNumber(B + 1)}; ${describeBaseline(baseline)}`;
     const orders = evidence.orders.map((order) => returnOrder(order, why, flareStart, refs(settled)));
     return {
       plan: {

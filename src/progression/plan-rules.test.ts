@@ -76,12 +76,12 @@ describe('rule 2: flare', () => {
       phaseFrom: 'build',
       phaseTo: 'flare',
       decision: 'flare-protocol',
-      rationale: 'Flare: daily pain 5/10 on 2026-11-19 and 6/10 on 2026-11-20 >= B + 2 = 5 (B = 3 (mean daily pain, days 7-20)); reference pain 3 kept until the return to build',
+      rationale: 'Flare: daily pain 5/10 on 2026-11-19 and 6/10 on 2026-11-20 >= B + 2 = 5; B = 3 (mean daily pain, days 7-20); reference pain 3 kept until the return to build',
       referencePain: 3,
       flareSince: NOW,
     });
     expect(orderOf(out, 'str')).toMatchObject({ decision: 'flare-protocol', newDose: { sets: 3, reps: 10, load: 5, step: 4 } });
-    expect(orderOf(out, 'str').rationale).toMatch(/^Flare protocol: daily pain 5\/10 on 2026-11-19 and 6\/10 on 2026-11-20 >= B \+ 2 = 5 .*; load 10 kg -> 5 kg: -50% \(flare protocol, a design choice\)$/);
+    expect(orderOf(out, 'str').rationale).toMatch(/^Flare protocol: daily pain 5\/10 on 2026-11-19 and 6\/10 on 2026-11-20 >= B \+ 2 = 5; B = 3 \(mean daily pain, days 7-20\); load 10 kg -> 5 kg: -50% \(flare protocol, a design choice\)$/);
     expect(orderOf(out, 'end').newDose).toEqual({ duration: { value: 15, unit: 'min' }, rpeTarget: { low: 2, high: 3 }, heartRateZone: light, step: 3 });
     expect(orderOf(out, 'end').evidence).toEqual(['Observation/o2', 'Observation/o1', 'Observation/o17']);
     expect(orderOf(out, 'mob')).toMatchObject({ decision: 'flare-protocol', rationale: expect.stringMatching(/mobility dose unchanged \(2 x 30 s hold\)$/) as string });
