@@ -1,0 +1,110 @@
+/**
+ * Invariants (ElementDefinition.constraint) evaluated with fhirpath.js on the R4 model, each expression
+ * compiled once per base path; a constraint passes only when it evaluates to true (false, empty or an
+ * evaluation error fail), as the HL7 validator does. Some core ones run natively (native-invariants.ts).
+ * See: https://hl7.org/fhir/R4/conformance-rules.html#constraints
+ */
+import { compile, type UserInvocationTable } from 'fhirpath';
+import r4Model from 'fhirpath/fhir-context/r4';
+import type { Run, ResourceScope } from './context';
+import type { Constraint } from './structure';
+import { NATIVE_INVARIANTS } from './native-invariants';
+
+type Evaluator = (value: unknown, env: Record<string, unknown>) => unknown[];
+
+const compiled = new Map<string, Evaluator | Error>();
+
+/** A regex test like fhirpath.js's (dotAll, unicode), retried without `u` for Java-style escapes such as `\@`. */
+function regexTest(input: unknown[], regex: unknown, flags: unknown, full: boolean): boolean | [] {
+  if (input.length === 0 || typeof regex !== 'string') return [];
+  if (input.length > 1) throw new Error('matches() expects a single input');
+  const source = full ? `^(?:${regex})$` : regex;
+  const extra = `${typeof flags === 'string' && flags.includes('i') ? 'i' : ''}${typeof flags === 'string' && flags.includes('m') ? 'm' : ''}s`;
+  let re: RegExp;
+  try {
+    re = new RegExp(source, `u${extra}`);
+  } catch {
+    re = new RegExp(source, extra);
+  }
+  return re.test(String(input[0]));
+}
+
+const userInvocationTable: UserInvocationTable = {
+  matches: {
+    fn: (input: unknown[], regex: unknown, flags?: unknown) => regexTest(input, regex, flags, false),
+    arity: { 1: ['String'], 2: ['String', 'String'] },
+  },
+  matchesFull: {
+    fn: (input: unknown[], regex: unknown, flags?: unknown) => regexTest(input, regex, flags, true),
+    arity: { 1: ['String'], 2: ['String', 'String'] },
+  },
+};
+
+/**
+ * `base` undefined compiles without type context: used for decimal values, because fhirpath.js 5.2.2
+ * fails on a decimal at the root of a based path (ctx.getDecimal is set after the root nodes are made).
+ */
+function evaluator(base: string | undefined, expression: string): Evaluator | Error {
+  const key = `${base ?? ''}\u0000${expression}`;
+  const hit = compiled.get(key);
+  if (hit) return hit;
+  let built: Evaluator | Error;
+  try {
+    // resolveInternalTypes: false keeps fhirpath.js from writing `__path__` onto our input objects.
+    const options = { resolveInternalTypes: false, traceFn: () => undefined, userInvocationTable };
+    const fn = compile(base === undefined ? expression : { base, expression }, r4Model, options);
+    built = (value, env) => fn(value, env) as unknown[];
+  } catch (err) {
+    built = err instanceof Error ? err : new Error(String(err));
+  }
+  compiled.set(key, built);
+  return built;
+}
+
+/** Java-validator truth: [true] passes, [false] and empty fail, any other non-empty result passes. */
+function truthy(result: unknown[]): boolean {
+  if (result.length === 0) return false;
+  if (result.length === 1 && typeof result[0] === 'boolean') return result[0];
+  return true;
+}
+
+export interface InvariantTarget {
+  readonly value: unknown;
+  /** FHIRPath base path for type information (`Observation.component`, `Quantity`). */
+  readonly base: string;
+  readonly expression: string;
+  readonly scope: ResourceScope;
+}
+
+/** Whether a constraint holds; an Error when it could not be evaluated. */
+export function holds(c: Constraint, target: InvariantTarget): boolean | Error {
+  const native = NATIVE_INVARIANTS[c.key];
+  if (native && native.expression === c.expression) return native.evaluate(target.value, target.scope);
+  if (c.expression === undefined) return true;
+  const fn = evaluator(target.base === 'decimal' ? undefined : target.base, c.expression);
+  if (fn instanceof Error) return fn;
+  try {
+    return truthy(fn(target.value, { resource: target.scope.resource, rootResource: target.scope.rootResource }));
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+/** Evaluates every constraint not in `skip` and reports failures on the target's expression. */
+export function checkConstraints(
+  run: Run,
+  constraints: readonly Constraint[],
+  target: InvariantTarget,
+  skip?: ReadonlySet<string>,
+): void {
+  for (const c of constraints) {
+    if (skip?.has(c.key)) continue;
+    const ok = holds(c, target);
+    if (ok === true) continue;
+    if (ok instanceof Error) {
+      run.issues.error('exception', `Constraint ${c.key} could not be evaluated: ${ok.message}`, target.expression);
+    } else {
+      run.issues.add(c.severity, 'invariant', `${c.key}: ${c.human}`, target.expression);
+    }
+  }
+}

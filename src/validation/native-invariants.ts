@@ -1,0 +1,141 @@
+/**
+ * Core R4 invariants evaluated in TypeScript instead of fhirpath.js, each for a stated reason; every one
+ * applies only when the constraint's expression is exactly the core text below (else fhirpath runs).
+ * See: https://hl7.org/fhir/R4/element.html#invs, https://hl7.org/fhir/R4/domainresource.html#invs
+ */
+import type { ResourceScope } from './context';
+import { resolveReference } from './references';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+export interface NativeInvariant {
+  /** The exact core expression this replaces. */
+  readonly expression: string;
+  readonly why: string;
+  readonly evaluate: (value: unknown, scope: ResourceScope) => boolean;
+}
+
+/** Elements allowed in narrative xhtml (HTML 4.0 chapters 7-11 subset named by txt-1). */
+const XHTML_ELEMENTS = new Set(
+  ('p br div h1 h2 h3 h4 h5 h6 a span b em i strong small big tt dfn q var abbr acronym cite blockquote hr ' +
+    'address bdo kbd sub sup ul ol li dl dt dd pre table caption colgroup col thead tr tfoot tbody th td ' +
+    'code samp img map area').split(' '),
+);
+
+/** txt-1: only basic html formatting, no scripts, event handlers or active content; xhtml namespace on the div. */
+export function narrativeHtmlOk(div: unknown): boolean {
+  if (typeof div !== 'string') return false;
+  const open = /^\s*<div\b([^>]*)>/.exec(div);
+  if (!open || !/xmlns\s*=\s*["']http:\/\/www\.w3\.org\/1999\/xhtml["']/.test(open[1] ?? '')) return false;
+  for (const m of div.matchAll(/<\s*([A-Za-z][A-Za-z0-9:]*)([^>]*)>/g)) {
+    const name = (m[1] ?? '').toLowerCase();
+    if (!XHTML_ELEMENTS.has(name)) return false;
+    const attrs = m[2] ?? '';
+    if (/(^|\s)on[a-z]+\s*=/i.test(attrs) || /javascript:/i.test(attrs)) return false;
+  }
+  return true;
+}
+
+/** txt-2: the narrative has some non-whitespace content (text or an image). */
+export function narrativeHasContent(div: unknown): boolean {
+  if (typeof div !== 'string') return false;
+  if (/<img\b/i.test(div)) return true;
+  return div.replace(/<[^>]*>/g, '').replace(/&nbsp;|&#160;/g, ' ').trim().length > 0;
+}
+
+/** Every string starting with `#` anywhere in a resource (references, canonicals, uris), narrative excluded. */
+function localRefs(value: unknown, out: Set<string>): Set<string> {
+  if (typeof value === 'string') {
+    if (value.startsWith('#')) out.add(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) localRefs(v, out);
+  } else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) if (k !== 'div') localRefs(v, out);
+  }
+  return out;
+}
+
+const contained = (r: unknown): Json[] => (isObject(r) ? list(r.contained).filter(isObject) : []);
+
+export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
+  'ele-1': {
+    expression: 'hasValue() or (children().count() > id.count())',
+    why: 'runs on every element; an element needs a value or a child other than id (primitive `_x` checked by the walker)',
+    evaluate: (v) => !isObject(v) || Object.keys(v).some((k) => k !== 'id'),
+  },
+  'ext-1': {
+    expression: 'extension.exists() != value.exists()',
+    why: 'runs on every extension; same semantics, no fhirpath round trip',
+    evaluate: (v) => {
+      if (!isObject(v)) return true;
+      const hasExt = Array.isArray(v.extension) && v.extension.length > 0;
+      const hasValue = Object.keys(v).some((k) => k.length > 5 && k.startsWith('value') && /[A-Z]/.test(k.charAt(5)));
+      return hasExt !== hasValue;
+    },
+  },
+  'dom-2': {
+    expression: 'contained.contained.empty()',
+    why: 'runs on every resource; trivially true without contained resources',
+    evaluate: (v) => contained(v).every((c) => list(c.contained).length === 0),
+  },
+  'dom-3': {
+    expression:
+      "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()",
+    why: "fhirpath.js throws on `descendants().as(canonical)` (singleton required); every contained id must be referenced as '#id'",
+    evaluate: (v, scope) => {
+      const all = contained(v);
+      if (all.length === 0) return true;
+      const refs = localRefs(scope.resource, new Set());
+      return all.every((c) => refs.has(`#${String(c.id)}`) || localRefs(c, new Set()).has('#'));
+    },
+  },
+  'dom-4': {
+    expression: 'contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()',
+    why: 'runs on every resource; trivially true without contained resources',
+    evaluate: (v) => contained(v).every((c) => !isObject(c.meta) || (c.meta.versionId === undefined && c.meta.lastUpdated === undefined)),
+  },
+  'dom-5': {
+    expression: 'contained.meta.security.empty()',
+    why: 'runs on every resource; trivially true without contained resources',
+    evaluate: (v) => contained(v).every((c) => !isObject(c.meta) || list(c.meta.security).length === 0),
+  },
+  'dom-6': {
+    expression: 'text.`div`.exists()',
+    why: 'runs on every resource (best-practice warning)',
+    evaluate: (v) => isObject(v) && isObject(v.text) && v.text.div !== undefined,
+  },
+  'ref-1': {
+    expression:
+      "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))",
+    why: 'as published it fails on a Reference without `reference` (display- or identifier-only), which R4 allows; the HL7 validator patches it the same way (reference.exists() implies ...); `#` alone points at the container from a contained resource',
+    evaluate: (v, scope) => {
+      if (!isObject(v) || typeof v.reference !== 'string' || !v.reference.startsWith('#')) return true;
+      if (v.reference === '#') return scope.resource !== scope.rootResource;
+      const id = v.reference.slice(1);
+      return contained(scope.rootResource).some((c) => c.id === id);
+    },
+  },
+  'ctm-1': {
+    expression: 'onBehalfOf.exists() implies (member.resolve().iif(empty(), true, ofType(Practitioner).exists()))',
+    why: 'resolve() is asynchronous in fhirpath.js; resolved here against contained resources and the Bundle (unresolvable = true, as the expression says)',
+    evaluate: (v, scope) => {
+      if (!isObject(v) || v.onBehalfOf === undefined) return true;
+      const member = v.member;
+      if (!isObject(member) || typeof member.reference !== 'string') return true;
+      const r = resolveReference(member.reference, scope);
+      return r.kind !== 'resolved' || r.resource.resourceType === 'Practitioner';
+    },
+  },
+  'txt-1': {
+    expression: 'htmlChecks()',
+    why: 'fhirpath.js returns empty for htmlChecks() (a FHIR-specific function), which would fail every narrative',
+    evaluate: (v) => !isObject(v) || narrativeHtmlOk(v.div),
+  },
+  'txt-2': {
+    expression: 'htmlChecks()',
+    why: 'fhirpath.js returns empty for htmlChecks(), which would fail every narrative',
+    evaluate: (v) => !isObject(v) || narrativeHasContent(v.div),
+  },
+};

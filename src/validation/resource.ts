@@ -1,0 +1,127 @@
+/**
+ * A resource (top level, contained, or a Bundle entry): its base definition always, plus its profiles
+ * (meta.profile, or the ones asked for), each walked from the root; a Bundle's entries in their own scope.
+ * See: https://hl7.org/fhir/R4/validation.html, https://hl7.org/fhir/R4/bundle.html
+ */
+import type { BundleIndex, ResourceScope, Run } from './context';
+import { firstVisit } from './context';
+import { canonicalUrl, isObject, type Json } from './definitions';
+import { checkConstraints } from './invariants';
+import { indexBundle } from './references';
+import type { ElementNode, Structure } from './structure';
+import { walkProperties } from './walker';
+
+export interface ProfileRequest {
+  readonly urls: readonly string[];
+  /** Asked for by the caller (an unknown one is an error) rather than declared in meta.profile (a warning). */
+  readonly explicit: boolean;
+}
+
+const bundleIndexes = new WeakMap<Json, BundleIndex>();
+
+/** The index of a Bundle's entries, built once per Bundle object. */
+export function bundleIndexOf(bundle: Json): BundleIndex {
+  let idx = bundleIndexes.get(bundle);
+  if (!idx) {
+    idx = indexBundle(bundle);
+    bundleIndexes.set(bundle, idx);
+  }
+  return idx;
+}
+
+/** The resource's declared profiles. */
+export function declaredProfiles(resource: Json): string[] {
+  const meta = resource.meta;
+  if (!isObject(meta) || !Array.isArray(meta.profile)) return [];
+  return meta.profile.filter((p): p is string => typeof p === 'string');
+}
+
+/** Checks resourceType; returns the base structure when the type is known. */
+function baseStructure(run: Run, resource: Json, expr: string): Structure | undefined {
+  const rt = resource.resourceType;
+  if (typeof rt !== 'string') {
+    run.issues.error('structure', 'Missing resourceType: the object is not a FHIR resource', expr);
+    return undefined;
+  }
+  const s = run.defs.isResourceType(rt) ? run.defs.typeStructure(rt) : undefined;
+  if (!s) run.issues.error('structure', `Unknown resourceType '${rt}'`, expr);
+  return s;
+}
+
+/** Resolves requested profiles, reporting unknown ones and ones for another type. */
+function profileStructures(run: Run, rt: string, request: ProfileRequest, expr: string): Structure[] {
+  const out: Structure[] = [];
+  for (const url of request.urls) {
+    const s = run.defs.structure(url);
+    if (!s) {
+      if (request.explicit) run.issues.error('not-found', `Unknown profile ${url}: the resource cannot be validated against it`, expr);
+      else run.issues.warning('not-found', `Unknown profile ${url} (meta.profile): validated against the base ${rt} definition only`, expr);
+      continue;
+    }
+    if (s.type !== rt) {
+      run.issues.error('invalid', `Profile ${url} constrains ${s.type}, not ${rt}`, expr);
+      continue;
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+/** Walks a resource against one structure, from its root element. */
+export function walkResource(run: Run, resource: Json, s: Structure, expr: string, scope: ResourceScope): void {
+  if (!firstVisit(run, resource, `${s.url}@${expr}`)) return;
+  const root: ElementNode = s.root;
+  checkConstraints(run, root.constraints, { value: resource, base: s.type, expression: expr, scope });
+  walkProperties(run, resource, root, expr, scope, true);
+}
+
+/** Validates a resource against its base definition plus the requested (or declared) profiles. */
+export function validateResource(run: Run, resource: unknown, expr: string, scope: Omit<ResourceScope, 'resource' | 'rootResource'> & { rootResource?: Json }, request?: ProfileRequest): void {
+  if (!isObject(resource)) {
+    run.issues.error('structure', `Expected a resource (JSON object), found ${Array.isArray(resource) ? 'an array' : typeof resource}`, expr);
+    return;
+  }
+  const base = baseStructure(run, resource, expr);
+  if (!base) return;
+  const asked = request ?? { urls: declaredProfiles(resource), explicit: false };
+  const own: ResourceScope = {
+    ...scope,
+    resource,
+    rootResource: scope.rootResource ?? resource,
+  };
+  const layers = [base, ...profileStructures(run, base.type, { urls: asked.urls.map(canonicalUrl), explicit: asked.explicit }, expr)];
+  for (const s of layers) walkResource(run, resource, s, expr, own);
+}
+
+export interface NestedResource {
+  readonly value: unknown;
+  readonly node: ElementNode;
+  readonly declaredType: string;
+  readonly expr: string;
+  readonly parent: ResourceScope;
+}
+
+/** A resource inside another: contained (same root) or a Bundle entry / parameter (its own root). */
+export function validateNestedResource(run: Run, n: NestedResource): void {
+  const { value, node, parent, expr } = n;
+  const isContained = node.path.endsWith('.contained');
+  const parentIsBundle = parent.resource.resourceType === 'Bundle';
+  const bundle = isContained ? parent.bundle : parentIsBundle ? bundleIndexOf(parent.resource) : undefined;
+  const fullUrl = isContained ? parent.fullUrl : bundle && isObject(value) ? bundle.fullUrlOf.get(value) : undefined;
+  if (isObject(value) && typeof value.resourceType === 'string' && !['Resource', 'DomainResource'].includes(n.declaredType) && value.resourceType !== n.declaredType && run.defs.isResourceType(n.declaredType)) {
+    run.issues.error('structure', `Expected a ${n.declaredType} here, found ${value.resourceType}`, expr);
+  }
+  const extra = parentIsBundle && !isContained && isObject(value) ? run.entryProfiles(value) : [];
+  const request = extra.length > 0 && isObject(value) ? { urls: [...declaredProfiles(value), ...extra], explicit: false } : undefined;
+  validateResource(
+    run,
+    value,
+    expr,
+    {
+      ...(bundle ? { bundle } : {}),
+      ...(fullUrl !== undefined ? { fullUrl } : {}),
+      ...(isContained ? { rootResource: parent.rootResource } : {}),
+    },
+    request,
+  );
+}
