@@ -13,6 +13,7 @@ import { expectContract } from './support/contract';
 import { readFlareSince, readPhase, readReferencePain } from './support/dose-ext';
 import { DayClock } from './support/dates';
 import { apply } from './support/fhir-apply';
+import { validationErrors } from './support/validity';
 import { coreDose, currentOrders, parts, resources, sessionRefsOn, thePlan } from './support/inspect';
 
 interface OrderExpectation {
@@ -170,6 +171,37 @@ const EXPECTED: Record<string, FixtureExpectation> = {
     planDecision: 'refer',
     orders: { 'karin-sit-to-stand-2': { decision: 'refer' }, 'karin-thoracic-rotation': { decision: 'refer' } },
   },
+  // Daily pain is the day's earliest value (07:30 check-in 2), not the evening ratings of 6: no flare.
+  // 4 kg x 1.05 = 4.2 -> 4.5 kg is +12.5% > 10%: reps +2 instead. 18 min >= 90% of 20; a missing M does not
+  // disqualify. Cycling's mean heart rate 125 > zone 120 -> its last session does not qualify.
+  'afternoon-pain': {
+    phaseTo: 'build',
+    planDecision: 'none',
+    orders: {
+      'sofia-sit-to-stand': { decision: 'progress', to: { sets: 3, reps: 12, load: 4, step: 3 } },
+      'sofia-walking': { decision: 'progress', to: { duration: min(22), step: 2 }, evidenceDays: [3, 0] },
+      'sofia-stationary-cycling': { decision: 'hold', heartRateZone: [100, 120] },
+    },
+  },
+  // Plan policy: ceiling 3, 3 stable sessions. 5 kg x 1.05 = 5.25 -> 5.5 kg (+10% exactly: allowed).
+  'strict-policy': {
+    phaseTo: 'build',
+    planDecision: 'none',
+    orders: {
+      'tomasz-glute-bridge': { decision: 'progress', to: { sets: 3, reps: 10, load: 5.5, step: 2 }, evidenceDays: [9, 6, 3] },
+      'tomasz-walking': { decision: 'hold' },
+      'tomasz-cat-camel': { decision: 'regress', to: { sets: 2, reps: 9, step: 1 }, evidenceDays: [7] },
+    },
+  },
+  // Days are calendar dates in each record's own offset: pain 6 on day 1 (UTC-8) and day 0 -> flare; 30 -> 15 min.
+  'travelling-flare': {
+    phaseTo: 'flare',
+    planDecision: 'flare-protocol',
+    referencePain: 3,
+    orders: {
+      'lukas-walking': { decision: 'flare-protocol', to: { duration: min(15), step: 2 }, rpeTarget: { low: 2, high: 3 } },
+    },
+  },
 };
 
 const fixture = (name: string): Bundle =>
@@ -243,6 +275,11 @@ describe('demo fixtures', () => {
     const result = run(name);
     expectContract(bundle, result);
     expect(() => apply(bundle, result.transaction)).not.toThrow();
+  });
+
+  it.each(cases)('%s: the records after applying the transaction still validate against the Gradus profiles', (name) => {
+    const bundle = fixture(name);
+    expect(validationErrors(apply(bundle, run(name).transaction))).toEqual([]);
   });
 
   it('flare: writes reference pain B and a flare start on the flare days into the plan', () => {

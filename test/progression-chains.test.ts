@@ -9,6 +9,7 @@ import { readFlareSince, readPhase, readReferencePain } from './support/dose-ext
 import { extendHistory, history } from './support/history';
 import { coreDose, currentDose, currentOrder, currentOrders, parts, thePlan } from './support/inspect';
 import { decisionsByExercise, runAndApply } from './support/run';
+import { validationErrors } from './support/validity';
 
 const ok = { painDuring: 2, painAfter: 2 };
 
@@ -121,6 +122,7 @@ describe('flare, return to load, back to build', () => {
     s = runAndApply(logDays(s.next, at, 24, 24, 2).build(), at(24));
     expect(s.result.plan.phaseTo).toBe('build');
     expect(parts(s.result.transaction).puts).toHaveLength(0);
+    expect(validationErrors(s.next)).toEqual([]);
   });
 });
 
@@ -190,6 +192,7 @@ describe('deload week and resume', () => {
     expect(parts(again.result.transaction).postedOrders).toHaveLength(0);
     expect(new Set(again.result.orders.map((o) => o.decision))).toEqual(new Set(['hold']));
     expect(runAndApply(again.next, at(7)).changed).toBe(false);
+    expect(validationErrors(again.next)).toEqual([]);
   });
 });
 
@@ -237,6 +240,7 @@ describe('two regressions in a row', () => {
       expect(d.to.reps ?? 0).toBeLessThanOrEqual(d.from.reps ?? 0);
       expect(d.to.sets ?? 0).toBeLessThanOrEqual(d.from.sets ?? 0);
     }
+    expect(validationErrors(s.next)).toEqual([]);
   });
 });
 
@@ -283,6 +287,7 @@ describe('red flag mid-build', () => {
       expect({ t, phaseTo: step.result.plan.phaseTo, entries: step.result.transaction.entry ?? [] }).toEqual({ t, phaseTo: 'referred', entries: [] });
       expect(step.changed).toBe(false);
     }
+    expect(validationErrors(s.next)).toEqual([]);
   });
 });
 
@@ -312,5 +317,6 @@ describe('baseline completed over two evaluations', () => {
     expect(s.result.plan).toMatchObject({ phaseFrom: 'baseline', phaseTo: 'build' });
     expect(currentDose(s.next, 'stationary-cycling').duration).toEqual({ value: 12, unit: 'min' });
     expect(coreDose(currentDose(s.next, 'heel-raise'))).toEqual({ sets: 2, reps: 10, step: 1 });
+    expect(validationErrors(s.next)).toEqual([]);
   });
 });

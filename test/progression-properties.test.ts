@@ -12,6 +12,7 @@ import { readDose } from './support/dose-ext';
 import { applyTransaction } from './support/fhir-apply';
 import { generateHistory, type GenerateOptions } from './support/generate';
 import { byId, parts, unversioned } from './support/inspect';
+import { validationErrors } from './support/validity';
 
 const NOWS = ['2026-11-27T09:00:00+01:00', '2026-03-29T23:30:00+02:00', '2026-06-01T06:15:00-07:00', '2026-01-01T12:00:00Z'];
 
@@ -89,6 +90,15 @@ describe('progress() properties', () => {
         }
       }),
       RUNS,
+    );
+  });
+
+  it('writes transactions whose resources validate against the Gradus profiles', () => {
+    fc.assert(
+      fc.property(optionsArb, (o) => {
+        expect(validationErrors(run(generateHistory(o)).transaction)).toEqual([]);
+      }),
+      { numRuns: 100 },
     );
   });
 

@@ -361,6 +361,88 @@ function flarePersisting(): Bundle {
     .build();
 }
 
+/**
+ * B = 2 from 07:30 check-ins; evening pain ratings of 6 on days 1 and 0 are not the day's earliest value,
+ * so there is no flare. Sit-to-stand meets 2-for-2 at 4 kg, but +5% rounds up to 4.5 kg (+12.5% > 10%): reps
+ * +2 instead. Walking: 18 of 20 min is exactly 90%; the last session is today (no next-morning pain yet).
+ * Cycling: mean heart rate 125 above the zone's 120 in the last session.
+ */
+function afternoonPain(): Bundle {
+  return history({
+    now: DEMO_NOW,
+    planStart: 17,
+    phase: 'build',
+    phaseSince: 17,
+    patient: { id: 'sofia-costa', given: 'Sofia', family: 'Costa', gender: 'female', birthDate: '1988-01-30' },
+    planId: 'sofia-plan',
+  })
+    .order({ id: 'sofia-sit-to-stand', exercise: 'sit-to-stand', dose: { sets: 3, reps: 10, load: 4, step: 2 }, authoredOn: 10 })
+    .order({ id: 'sofia-walking', exercise: 'walking', dose: { duration: { value: 20, unit: 'min' }, rpeTarget: { low: 4, high: 6 }, step: 1 }, authoredOn: 10 })
+    .order({
+      id: 'sofia-stationary-cycling',
+      exercise: 'stationary-cycling',
+      dose: { duration: { value: 25, unit: 'min' }, heartRateZone: { low: 100, high: 120 }, step: 1 },
+      authoredOn: 12,
+    })
+    .checkIns(24, 0, { pain: 2, fatigue: 3 })
+    .painScore(1, 6, { time: '18:00', asQuantity: true })
+    .painScore(0, 6, { time: '18:00' })
+    .sessions('sofia-sit-to-stand', [5, 2], { ...ok, sets: 3, reps: 12, load: 4 })
+    .session('sofia-walking', 3, { ...ok, duration: 18, rpe: 5 })
+    .session('sofia-walking', 0, { ...ok, duration: 20, rpe: 4, time: '07:00' })
+    .session('sofia-stationary-cycling', 6, { ...ok, duration: 25, heartRate: 110 })
+    .session('sofia-stationary-cycling', 2, { ...ok, duration: 25, heartRate: 125 })
+    .build();
+}
+
+/**
+ * The plan's policy: pain ceiling 3, 3 stable sessions. Glute-bridge: 3 qualifying 2-for-2 sessions at 5 kg ->
+ * 5.25 rounds up to 5.5 kg (+10%, allowed). Walking: 2 sessions < 3. Cat-camel: pain 4 > 3 -> reps 10 - 1 = 9.
+ */
+function strictPolicy(): Bundle {
+  return history({
+    now: DEMO_NOW,
+    planStart: 19,
+    phase: 'build',
+    phaseSince: 19,
+    policy: { mode: 'pain-guided', painCeiling: 3, stableSessions: 3 },
+    patient: { id: 'tomasz-kowalski', given: 'Tomasz', family: 'Kowalski', gender: 'male', birthDate: '1970-10-10' },
+    planId: 'tomasz-plan',
+  })
+    .order({ id: 'tomasz-glute-bridge', exercise: 'glute-bridge', dose: { sets: 3, reps: 10, load: 5, step: 1 }, authoredOn: 12 })
+    .order({ id: 'tomasz-walking', exercise: 'walking', dose: { duration: { value: 30, unit: 'min' }, rpeTarget: { low: 4, high: 6 }, step: 2 }, authoredOn: 12 })
+    .order({ id: 'tomasz-cat-camel', exercise: 'cat-camel', dose: { sets: 2, reps: 10, step: 1 }, authoredOn: 12 })
+    .checkIns(25, 0, { pain: 2, fatigue: 3 })
+    .sessions('tomasz-glute-bridge', [9, 6, 3], { ...ok, sets: 3, reps: 12, load: 5 })
+    .sessions('tomasz-walking', [8, 4], { ...ok, duration: 30, rpe: 5 })
+    .session('tomasz-cat-camel', 10, { painDuring: 1, painAfter: 1, sets: 2, reps: 10 })
+    .session('tomasz-cat-camel', 7, { painDuring: 4, painAfter: 2, sets: 2, reps: 10 })
+    .build();
+}
+
+/**
+ * Back from a trip to UTC-8. B = 3. Pain 6 logged at 21:00 on 26 Nov in San Francisco (day 1 in its own
+ * offset, though already the 27th in Europe) and 6 on the morning of the 27th at home: two consecutive
+ * days >= B + 2 -> flare. Read in now's offset instead, both would fall on day 0 and there would be none.
+ */
+function travellingFlare(): Bundle {
+  return history({
+    now: DEMO_NOW,
+    planStart: 18,
+    phase: 'build',
+    phaseSince: 18,
+    patient: { id: 'lukas-meyer', given: 'Lukas', family: 'Meyer', gender: 'male', birthDate: '1980-08-08' },
+    planId: 'lukas-plan',
+  })
+    .order({ id: 'lukas-walking', exercise: 'walking', dose: { duration: { value: 30, unit: 'min' }, rpeTarget: { low: 4, high: 6 }, step: 2 }, authoredOn: 11 })
+    .checkIns(25, 3, { pain: 3, fatigue: 3 })
+    .checkInAt('2026-11-25T22:00:00-08:00', { pain: 3, fatigue: 4 })
+    .checkInAt('2026-11-26T21:00:00-08:00', { pain: 6, fatigue: 5 })
+    .checkIn(0, { pain: 6, fatigue: 5 })
+    .sessions('lukas-walking', [9, 6, 4], { ...ok, duration: 30, rpe: 5 })
+    .build();
+}
+
 /** Every demo patient by fixture name (fixtures/demo/<name>.json). */
 export const DEMO_PATIENTS: Readonly<Record<string, () => Bundle>> = {
   progressing,
@@ -376,4 +458,7 @@ export const DEMO_PATIENTS: Readonly<Record<string, () => Bundle>> = {
   regress,
   'no-baseline-pain': noBaselinePain,
   'flare-persisting': flarePersisting,
+  'afternoon-pain': afternoonPain,
+  'strict-policy': strictPolicy,
+  'travelling-flare': travellingFlare,
 };

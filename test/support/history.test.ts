@@ -1,18 +1,15 @@
 import type { Bundle, CarePlan, Observation, ServiceRequest } from 'fhir/r4';
 import { PHASES } from '../../src/fhir/codes';
-import { validate } from '../../src/validation';
 import { DayClock } from './dates';
 import { DEMO_PATIENTS } from './demo-patients';
 import { generateHistory } from './generate';
 import { extendHistory, history } from './history';
 import { resources } from './inspect';
+import { validationErrors } from './validity';
 
 const NOW = '2026-11-27T09:00:00+01:00';
 
-const problems = (bundle: Bundle): string[] =>
-  validate(bundle)
-    .issue.filter((i) => i.severity === 'error' || i.severity === 'fatal')
-    .map((i) => `${i.expression?.join(',') ?? ''}: ${i.diagnostics ?? i.code}`);
+const problems = validationErrors;
 
 describe('DayClock', () => {
   it.each([

@@ -114,6 +114,12 @@ class Log {
     return this;
   }
 
+  /** A check-in at an explicit dateTime, e.g. recorded in another UTC offset while travelling. */
+  checkInAt(effective: string, values: R.CheckInValues): this {
+    this.observations.push(R.checkIn({ id: this.nextId('checkin'), patientId: this.patientId, effective, values }));
+    return this;
+  }
+
   /** One check-in per day from `fromDay` down to `toDay` (inclusive). */
   checkIns(fromDay: number, toDay: number, values: R.CheckInValues | ((day: number) => R.CheckInValues | undefined)): this {
     for (let day = fromDay; day >= toDay; day -= 1) {
