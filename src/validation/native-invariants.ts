@@ -71,7 +71,7 @@ export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
     evaluate: (v) => {
       if (!isObject(v)) return true;
       const hasExt = Array.isArray(v.extension) && v.extension.length > 0;
-      const hasValue = Object.keys(v).some((k) => k.length > 5 && k.startsWith('value') && /[A-Z]/.test(k.charAt(5)));
+      const hasValue = Object.keys(v).some((k) => /^_?value[A-Z]/.test(k));
       return hasExt !== hasValue;
     },
   },
@@ -127,6 +127,16 @@ export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
       const r = resolveReference(member.reference, scope);
       return r.kind !== 'resolved' || r.resource.resourceType === 'Practitioner';
     },
+  },
+  'ras-2': {
+    expression: 'probability is decimal implies (probability as decimal) <= 100',
+    why: "fhirpath.js gives empty for `{} is decimal` where the HL7 validator gives false, so a prediction without probability failed",
+    evaluate: (v) => !isObject(v) || typeof v.probabilityDecimal !== 'number' || v.probabilityDecimal <= 100,
+  },
+  'que-7': {
+    expression: "operator = 'exists' implies (answer is Boolean)",
+    why: 'fhirpath.js does not match FHIR boolean against the System type name `Boolean`; the HL7 validator does',
+    evaluate: (v) => !isObject(v) || v.operator !== 'exists' || typeof v.answerBoolean === 'boolean',
   },
   'txt-1': {
     expression: 'htmlChecks()',

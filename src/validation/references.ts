@@ -11,6 +11,13 @@ const ID = '[A-Za-z0-9\\-.]{1,64}';
 const RELATIVE = new RegExp(`^([A-Z][A-Za-z]+)/(${ID})(/_history/${ID})?$`);
 const ABSOLUTE = new RegExp(`^(https?://.*/)([A-Z][A-Za-z]+)/(${ID})(/_history/${ID})?$`);
 
+/**
+ * Bundle types that carry what their resources reference on the same server (document, message and
+ * collection: a Gradus patient Bundle is the complete input of the engine). A reference a profile requires
+ * (min >= 1) must resolve in them; transactions, batches, search sets and histories may point at the server.
+ */
+const SELF_CONTAINED = new Set(['document', 'message', 'collection']);
+
 /** Indexes a Bundle's entries by fullUrl and by `Type/id`. */
 export function indexBundle(bundle: Json): BundleIndex {
   const byFullUrl = new Map<string, Json>();
@@ -31,6 +38,8 @@ export function indexBundle(bundle: Json): BundleIndex {
 export type Resolution =
   | { readonly kind: 'resolved'; readonly resource: Json }
   | { readonly kind: 'unresolved'; readonly mustResolve: boolean }
+  /** Points at the Bundle's own server, but the (self-contained) Bundle does not carry it. */
+  | { readonly kind: 'absent' }
   | { readonly kind: 'external' };
 
 /** Finds the resource a reference string points to within the scope (contained, then Bundle). */
@@ -49,13 +58,14 @@ export function resolveReference(ref: string, scope: ResourceScope): Resolution 
   const exact = bundle.byFullUrl.get(ref);
   if (exact) return { kind: 'resolved', resource: exact };
   if (isUrn) return { kind: 'unresolved', mustResolve: true };
+  const base = scope.fullUrl ? ABSOLUTE.exec(scope.fullUrl)?.[1] : undefined;
   const rel = RELATIVE.exec(ref);
   if (rel) {
-    const base = scope.fullUrl ? ABSOLUTE.exec(scope.fullUrl)?.[1] : undefined;
     const hit = (base && bundle.byFullUrl.get(`${base}${rel[1]}/${rel[2]}`)) || bundle.byTypeAndId.get(`${rel[1]}/${rel[2]}`);
     if (hit) return { kind: 'resolved', resource: hit };
   }
-  return { kind: 'external' };
+  const sameServer = rel !== null || (base !== undefined && ref.startsWith(base));
+  return sameServer && SELF_CONTAINED.has(bundle.type) ? { kind: 'absent' } : { kind: 'external' };
 }
 
 /** The resource type a reference names by its shape (`Patient/1`, `http://x/fhir/Patient/1`). */
@@ -80,8 +90,16 @@ function allowedTargets(run: Run, types: readonly TypeRef[]): Map<string, string
   return out;
 }
 
+/** What the element says about one Reference value: allowed targets, and whether a profile requires it. */
+export interface ReferenceElement {
+  readonly types: readonly TypeRef[];
+  /** Required by a profile (min >= 1): must then resolve inside a self-contained Bundle. */
+  readonly requiredByProfile: boolean;
+}
+
 /** Checks one Reference value: resolvable where it must be, of an allowed type, conformant when at hand. */
-export function checkReference(run: Run, value: Json, types: readonly TypeRef[], expr: string, scope: ResourceScope): void {
+export function checkReference(run: Run, value: Json, element: ReferenceElement, expr: string, scope: ResourceScope): void {
+  const types = element.types;
   const ref = typeof value.reference === 'string' ? value.reference : undefined;
   const declared = typeof value.type === 'string' ? value.type.slice(value.type.lastIndexOf('/') + 1) : undefined;
   let target: Json | undefined;
@@ -93,10 +111,12 @@ export function checkReference(run: Run, value: Json, types: readonly TypeRef[],
       actual = typeof target.resourceType === 'string' ? target.resourceType : undefined;
     } else if (res.kind === 'unresolved' && res.mustResolve && !ref.startsWith('#')) {
       run.issues.error('not-found', `Reference '${ref}' does not resolve to an entry of this Bundle`, `${expr}.reference`);
+    } else if (res.kind === 'absent' && element.requiredByProfile) {
+      run.issues.error('not-found', `Reference '${ref}' is required by the profile and must resolve to an entry of this ${scope.bundle?.type ?? ''} Bundle`, `${expr}.reference`);
     }
     if (!ref.startsWith('#') && !ref.startsWith('urn:')) {
       const shaped = referenceType(ref);
-      if (shaped && !run.defs.isResourceType(shaped)) {
+      if (shaped && !run.defs.isResourceType(shaped) && RELATIVE.test(ref)) {
         run.issues.error('value', `Reference '${ref}' names an unknown resource type '${shaped}'`, `${expr}.reference`);
       }
       actual ??= shaped && run.defs.isResourceType(shaped) ? shaped : undefined;

@@ -77,12 +77,11 @@ function expectation(run: Run, slice: ElementNode, type: string, path: string): 
     }
     const container = containerFor(run.defs, node, node.types[0]?.code ?? '');
     if (s.kind === 'name') {
+      const extProfile = node.types[0]?.code === 'Extension' ? node.types[0].profiles[0] : undefined;
+      const own = node.children.find((c) => c.jsonName === s.name);
+      if (s.name === 'url' && extProfile && !own?.fixed) return { kind: 'fixed', steps, value: extProfile };
       const child = container?.children.find((c) => c.jsonName === s.name || (c.choice && `${c.jsonName}[x]` === s.name));
-      if (!child) {
-        const extProfile = node.types[0]?.code === 'Extension' ? node.types[0].profiles[0] : undefined;
-        if (s.name === 'url' && i === steps.length - 1 && extProfile) return { kind: 'fixed', steps, value: extProfile };
-        return undefined;
-      }
+      if (!child) return undefined;
       node = child;
     } else if (s.kind === 'extension') {
       const ext = container?.children.find((c) => c.jsonName === 'extension');
@@ -99,10 +98,6 @@ function expectation(run: Run, slice: ElementNode, type: string, path: string): 
   if (type === 'value' || type === 'pattern') {
     if (node.fixed) return { kind: 'fixed', steps, value: node.fixed.value };
     if (node.pattern) return { kind: 'pattern', steps, value: node.pattern.value };
-    const extProfile = node.types[0]?.code === 'Extension' ? node.types[0].profiles[0] : undefined;
-    if (steps.length === 1 && steps[0]?.kind === 'name' && steps[0].name === 'url' && extProfile) {
-      return { kind: 'fixed', steps, value: extProfile };
-    }
     return undefined;
   }
   if (type === 'exists') return node.max === 0 ? { kind: 'exists', steps, exists: false } : node.min > 0 ? { kind: 'exists', steps, exists: true } : undefined;

@@ -70,7 +70,10 @@ export function validateValue(run: Run, t: ValueTarget): void {
   } else if (!container && node.children.length === 0 && !typeRoot) {
     run.issues.error('exception', `No definition for the content of ${node.path} (type '${type}')`, expr);
   }
-  if (type === 'Reference') checkReference(run, value, node.types, expr, scope);
+  if (type === 'Reference') {
+    const requiredByProfile = node.structure.kind === 'resource' && node.structure.derivation === 'constraint' && node.min >= 1;
+    checkReference(run, value, { types: node.types, requiredByProfile }, expr, scope);
+  }
   if (type === 'Coding') checkCodingInSystem(run, value, expr);
   typeProfiles(run, t);
 }

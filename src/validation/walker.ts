@@ -119,7 +119,7 @@ function collectItems(run: Run, obj: Json, name: string, ref: ChildRef, type: st
   }
   if (node.isArray) run.issues.error('structure', `'${name}' must be an array`, at);
   if (present && Array.isArray(companion)) run.issues.error('structure', `'_${name}' must not be an array`, at);
-  return [{ value: present ? raw : undefined, companion: present ? companion : raw, type, ref, expr: at }];
+  return [{ value: raw, companion, type, ref, expr: at }];
 }
 
 /** One item against one element definition (a slice, the sliced element, a type slice). */
