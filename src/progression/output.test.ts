@@ -313,7 +313,7 @@ describe('buildTransaction: plan-level decisions', () => {
     };
     const bundle = buildTransaction(input(refer, { ordersById: new Map([['b', order('b', DOSE_B, { versionId: '4', status: 'on-hold' })]]) }));
     expect(methods(bundle)).toEqual(['PUT CarePlan/plan1', 'POST Provenance', 'POST Provenance']);
-    expect(provenances(bundle)[1]?.activity).toBeUndefined();
+    expect(provenances(bundle)[1]?.target).toEqual([{ reference: 'ServiceRequest/b/_history/4' }]);
   });
 
   it('writes nothing at all in phase referred', () => {
@@ -321,7 +321,7 @@ describe('buildTransaction: plan-level decisions', () => {
     expect(bundle).toEqual({ resourceType: 'Bundle', type: 'transaction' });
   });
 
-  it('freezes reference pain and the flare start on entering a flare', () => {
+  it('freezes reference pain and the flare start on entering a flare; an order the flare leaves is cited as is, under UPDATE', () => {
     const flare: Evaluation = {
       plan: { phaseFrom: 'build', phaseTo: 'flare', decision: 'flare-protocol', referencePain: 3.2, flareSince: NOW },
       orders: [decide('a', 'flare-protocol', { newDose: { ...DOSE_A, load: 3 } }), decide('b', 'flare-protocol')],
@@ -343,7 +343,8 @@ describe('buildTransaction: plan-level decisions', () => {
     ]);
     const unchanged = provenances(bundle)[2];
     expect(unchanged?.reason?.[0]?.coding?.[0]?.code).toBe('flare-protocol');
-    expect(unchanged?.activity).toBeUndefined();
+    expect(unchanged?.target).toEqual([{ reference: 'ServiceRequest/b/_history/4' }]);
+    expect(unchanged?.activity?.coding?.[0]?.code).toBe('UPDATE');
   });
 
   it('removes reference pain and the flare start on returning to build, and leaves them when undefined', () => {

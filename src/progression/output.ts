@@ -121,7 +121,6 @@ export function buildTransaction(input: TransactionInput): Bundle {
       evidence: cited.map((c) => c.key),
     });
     let targets: Reference[];
-    let changed = true;
     if (decision.newDose && changesDose(order, decision)) {
       const fullUrl = `urn:uuid:${deterministicUuid('order', key, now)}`;
       created.push({
@@ -138,11 +137,10 @@ export function buildTransaction(input: TransactionInput): Bundle {
       guarded.push(order);
       targets = [{ reference: logicalReference(order) }];
     } else {
-      changed = false;
       targets = [{ reference: versionedReference(order) }];
     }
     provenances.push(
-      provenanceEntry({ targets, decision: decision.decision, rationale: decision.rationale, changed, evidence, key, now, engineVersion }),
+      provenanceEntry({ targets, decision: decision.decision, rationale: decision.rationale, evidence, key, now, engineVersion }),
     );
   });
 
@@ -168,7 +166,6 @@ export function buildTransaction(input: TransactionInput): Bundle {
         targets: [{ reference: logicalReference(plan) }],
         decision,
         rationale: evaluation.plan.rationale ?? `Phase ${evaluation.plan.phaseFrom} -> ${evaluation.plan.phaseTo}.`,
-        changed: true,
         evidence,
         key,
         now,

@@ -43,8 +43,6 @@ export interface ProvenanceInput {
   targets: Reference[];
   decision: DecisionCode;
   rationale: string;
-  /** Whether the decision changed a resource (activity UPDATE); false for hold. */
-  changed: boolean;
   /** References of the Observations the decision used (entity role `source`). */
   evidence: string[];
   /** The evaluation key (meta.tag and ifNoneExist). */
@@ -53,6 +51,11 @@ export interface ProvenanceInput {
   engineVersion: string;
 }
 
+/**
+ * The Provenance of one decision. `activity` is UPDATE for every decision but hold (profile invariant
+ * gradus-progression-provenance-1): a plan-level decision that leaves one order as it was (a mobility
+ * order in a flare) still changed the plan.
+ */
 export function buildProvenance(input: ProvenanceInput): Provenance {
   const provenance: Provenance = {
     resourceType: 'Provenance',
@@ -70,7 +73,7 @@ export function buildProvenance(input: ProvenanceInput): Provenance {
         ],
       },
     ],
-    ...(input.changed ? { activity: { coding: [{ system: DATA_OPERATION, code: 'UPDATE', display: 'revise' }] } } : {}),
+    ...(input.decision !== 'hold' ? { activity: { coding: [{ system: DATA_OPERATION, code: 'UPDATE', display: 'revise' }] } } : {}),
     agent: [
       {
         type: { coding: [{ system: PROVENANCE_PARTICIPANT_TYPE, code: 'author', display: 'Author' }] },
