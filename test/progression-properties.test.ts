@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import type { Bundle, ServiceRequest } from 'fhir/r4';
 import { DOMAINS, PHASES } from '../src/fhir/codes';
+import { OperationOutcomeError } from '../src/fhir/outcome';
 import { progress, type OrderDecision } from '../src/progression/progress';
 import type { Domain, Dose } from '../src/progression/types';
 import { readDose } from './support/dose-ext';
@@ -54,6 +55,25 @@ describe('progress() properties', () => {
     fc.assert(
       fc.property(optionsArb, (o) => {
         run(generateHistory(o));
+      }),
+      RUNS,
+    );
+  });
+
+  it('on corrupted input either works or throws OperationOutcomeError, never anything else', () => {
+    const corruption = fc.record({
+      options: optionsArb,
+      target: fc.nat(),
+      op: fc.constantFrom('delete' as const, 'null' as const, 'number' as const, 'string' as const, 'array' as const, 'object' as const),
+    });
+    fc.assert(
+      fc.property(corruption, ({ options, target, op }) => {
+        const bundle = corrupt(generateHistory(options), target, op);
+        try {
+          run(bundle);
+        } catch (err) {
+          expect(err).toBeInstanceOf(OperationOutcomeError);
+        }
       }),
       RUNS,
     );
@@ -197,4 +217,34 @@ function chainDoses(bundle: Bundle, orderId: string): Dose[] {
     current = byId<ServiceRequest>(bundle, 'ServiceRequest', prev);
     out.push(readDose(current));
   }
+}
+
+type Corruption = 'delete' | 'null' | 'number' | 'string' | 'array' | 'object';
+
+/** The Bundle with one property somewhere inside it removed or replaced by a value of the wrong type. */
+function corrupt(bundle: Bundle, target: number, op: Corruption): Bundle {
+  const copy = structuredClone(bundle) as unknown as Record<string, unknown>;
+  const slots: [Record<string, unknown> | unknown[], string | number][] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach((v, i) => {
+        slots.push([node, i]);
+        walk(v);
+      });
+    } else if (typeof node === 'object' && node !== null) {
+      for (const [k, v] of Object.entries(node)) {
+        slots.push([node as Record<string, unknown>, k]);
+        walk(v);
+      }
+    }
+  };
+  walk(copy);
+  const [parent, key] = slots[target % slots.length] ?? [copy, 'type'];
+  const replacement = { null: null, number: 42, string: 'x', array: [], object: {} };
+  if (op === 'delete') {
+    if (Array.isArray(parent)) parent.splice(Number(key), 1);
+    else delete parent[key];
+  } else if (Array.isArray(parent)) parent[Number(key)] = replacement[op];
+  else parent[key] = replacement[op];
+  return copy as unknown as Bundle;
 }
