@@ -60,7 +60,8 @@ export function expectContract(input: Bundle, result: ProgressResult): void {
       expect(tag?.code).toMatch(/\S/);
       expect(prov?.request?.ifNoneExist).toBe(`_tag=${EVALUATION_KEY_SYSTEM}|${tag?.code ?? ''}`);
       expect(prov?.resource?.activity).toBeUndefined();
-    } else if (changed || d.decision === 'refer') {
+    } else {
+      // Every decision but hold carries activity UPDATE (profile invariant gradus-progression-provenance-1).
       expect(prov?.resource?.activity?.coding?.[0]?.code).toBe('UPDATE');
     }
   }
