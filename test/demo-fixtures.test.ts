@@ -202,6 +202,16 @@ const EXPECTED: Record<string, FixtureExpectation> = {
       'lukas-walking': { decision: 'flare-protocol', to: { duration: min(15), step: 2 }, rpeTarget: { low: 2, high: 3 } },
     },
   },
+  // A new flare during return-to-load (pain 5, 6 >= reference 3 + 2 since the phase start): halve today's doses.
+  'return-interrupted': {
+    phaseTo: 'flare',
+    planDecision: 'flare-protocol',
+    referencePain: 3,
+    orders: {
+      'ruth-step-up-3': { decision: 'flare-protocol', to: { sets: 3, reps: 10, load: 7.5, step: 4 } },
+      'ruth-walking-3': { decision: 'flare-protocol', to: { duration: min(15), step: 3 }, rpeTarget: { low: 2, high: 3 } },
+    },
+  },
 };
 
 const fixture = (name: string): Bundle =>
@@ -289,6 +299,13 @@ describe('demo fixtures', () => {
     const since = plan && readFlareSince(plan);
     const day = new DayClock(bundle.timestamp ?? '').dayOf(since ?? '');
     expect([0, 1]).toContain(day);
+  });
+
+  it('return-interrupted: keeps reference pain 3 and moves the flare start to the new flare', () => {
+    const bundle = fixture('return-interrupted');
+    const plan = parts(run('return-interrupted').transaction).planPut?.resource;
+    expect(plan && readReferencePain(plan)).toBe(3);
+    expect([0, 1]).toContain(new DayClock(bundle.timestamp ?? '').dayOf((plan && readFlareSince(plan)) ?? ''));
   });
 
   it('return-to-load: keeps reference pain and flare start while the phase stays', () => {

@@ -443,6 +443,49 @@ function travellingFlare(): Bundle {
     .build();
 }
 
+/**
+ * Return-to-load since day 5 (reference pain 3, first flare from day 16), interrupted: pain 5 and 6 on
+ * days 1 and 0 are >= B + 2 -> a new flare halves the current (return-to-load) doses.
+ */
+function returnInterrupted(): Bundle {
+  return history({
+    now: DEMO_NOW,
+    planStart: 50,
+    phase: 'return-to-load',
+    phaseSince: 5,
+    referencePain: 3,
+    flareSince: 16,
+    patient: { id: 'ruth-adeyemi', given: 'Ruth', family: 'Adeyemi', gender: 'female', birthDate: '1966-04-18' },
+    planId: 'ruth-plan',
+  })
+    .order({ id: 'ruth-step-up-1', exercise: 'step-up', dose: { sets: 3, reps: 10, load: 20, step: 4 }, authoredOn: 35 })
+    .order({ id: 'ruth-step-up-2', exercise: 'step-up', dose: { sets: 3, reps: 10, load: 10, step: 4 }, authoredOn: 16, replaces: 'ruth-step-up-1' })
+    .order({ id: 'ruth-step-up-3', exercise: 'step-up', dose: { sets: 3, reps: 10, load: 15, step: 4 }, authoredOn: 5, replaces: 'ruth-step-up-2' })
+    .order({ id: 'ruth-walking-1', exercise: 'walking', dose: { duration: { value: 40, unit: 'min' }, rpeTarget: { low: 4, high: 6 }, step: 3 }, authoredOn: 35 })
+    .order({
+      id: 'ruth-walking-2',
+      exercise: 'walking',
+      dose: { duration: { value: 20, unit: 'min' }, rpeTarget: { low: 2, high: 3 }, step: 3 },
+      authoredOn: 16,
+      replaces: 'ruth-walking-1',
+    })
+    .order({
+      id: 'ruth-walking-3',
+      exercise: 'walking',
+      dose: { duration: { value: 30, unit: 'min' }, rpeTarget: { low: 4, high: 6 }, step: 3 },
+      authoredOn: 5,
+      replaces: 'ruth-walking-2',
+    })
+    .checkIns(40, 17, { pain: 3, fatigue: 3 })
+    .checkIns(16, 8, { pain: 6, fatigue: 5 })
+    .checkIns(7, 2, { pain: 3, fatigue: 3 })
+    .checkIn(1, { pain: 5, fatigue: 5 })
+    .checkIn(0, { pain: 6, fatigue: 5 })
+    .sessions('ruth-step-up-3', [4, 2], { ...ok, sets: 3, reps: 10, load: 15 })
+    .sessions('ruth-walking-3', [3], { ...ok, duration: 30, rpe: 5 })
+    .build();
+}
+
 /** Every demo patient by fixture name (fixtures/demo/<name>.json). */
 export const DEMO_PATIENTS: Readonly<Record<string, () => Bundle>> = {
   progressing,
@@ -461,4 +504,5 @@ export const DEMO_PATIENTS: Readonly<Record<string, () => Bundle>> = {
   'afternoon-pain': afternoonPain,
   'strict-policy': strictPolicy,
   'travelling-flare': travellingFlare,
+  'return-interrupted': returnInterrupted,
 };
