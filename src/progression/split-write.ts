@@ -1,0 +1,55 @@
+/**
+ * The engine's transaction as two writes, for servers that cannot take it in one: first the changes
+ * (a transaction with no conditional entry), then, once they are committed, the Provenances (a batch of
+ * conditional creates) with the new orders' urn:uuid references replaced by the ids the server assigned.
+ *
+ * Why: Medplum (fhir-router 4.5.2, embedded or not) rejects a transaction that holds a conditional create
+ * and more than 8 entries ("Transaction requires strict isolation but has too many entries"), and its
+ * MemoryRepository applies creates before updates without rolling back, so a failed plan PUT would leave
+ * Provenances of changes that never happened. Written in two steps, a failed commit writes no Provenance.
+ * See: https://hl7.org/fhir/R4/http.html#transaction and IG-CONTRACT.md "Progression output".
+ */
+import type { Bundle, BundleEntry, Provenance } from 'fhir/r4';
+import { badRequest } from '../fhir/outcome';
+
+const isProvenance = (entry: BundleEntry): boolean => entry.resource?.resourceType === 'Provenance';
+
+/** The new orders and updates of the engine's transaction, as a transaction; undefined when nothing changes. */
+export function changesTransaction(transaction: Bundle): Bundle | undefined {
+  const entry = (transaction.entry ?? []).filter((e) => !isProvenance(e));
+  return entry.length > 0 ? { resourceType: 'Bundle', type: 'transaction', entry: structuredClone(entry) } : undefined;
+}
+
+const LOCATION = /(?:^|\/)([A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?)$/;
+
+/** `Type/id[/_history/vid]` of a response location (relative or absolute). */
+function relativeLocation(location: string | undefined): string | undefined {
+  return location === undefined ? undefined : LOCATION.exec(location)?.[1];
+}
+
+/**
+ * The Provenances of the engine's transaction as a batch, each still a conditional create on its
+ * evaluation key; references to the new orders point at the versions the changes created, read from the
+ * changes' transaction-response (entry i answers changes entry i). Undefined when there is no Provenance.
+ */
+export function provenanceBatch(transaction: Bundle, changesResponse?: Bundle): Bundle | undefined {
+  const provenances = (transaction.entry ?? []).filter(isProvenance);
+  if (provenances.length === 0) return undefined;
+  const assigned = new Map<string, string>();
+  const changes = changesTransaction(transaction)?.entry ?? [];
+  changes.forEach((entry, i) => {
+    const location = relativeLocation(changesResponse?.entry?.[i]?.response?.location);
+    if (entry.fullUrl?.startsWith('urn:uuid:') && location !== undefined) assigned.set(entry.fullUrl, location);
+  });
+  const entry = provenances.map((e) => {
+    const copy = structuredClone(e) as BundleEntry<Provenance>;
+    for (const target of copy.resource?.target ?? []) {
+      if (!target.reference?.startsWith('urn:uuid:')) continue;
+      const location = assigned.get(target.reference);
+      if (location === undefined) throw badRequest(`no location in the changes' response for ${target.reference}`);
+      target.reference = location;
+    }
+    return copy;
+  });
+  return { resourceType: 'Bundle', type: 'batch', entry };
+}
