@@ -9,6 +9,8 @@ import type { ElementNode, TypeRef } from './structure';
 
 export interface ChildRef {
   readonly node: ElementNode;
+  /** Position of `node` in the container's children. */
+  readonly index: number;
   /** The type this JSON property carries (`Quantity` for `valueQuantity`). */
   readonly type: string;
   readonly typeRef?: TypeRef;
@@ -72,18 +74,18 @@ export function childByJson(container: ElementNode, key: string): ChildRef | und
 
 function buildIndex(container: ElementNode): Map<string, ChildRef> {
   const index = new Map<string, ChildRef>();
-  for (const child of container.children) {
+  container.children.forEach((child, position) => {
     if (!child.choice) {
       const t = singleType(child);
-      index.set(child.jsonName, { node: child, type: t?.code ?? '', ...(t ? { typeRef: t } : {}) });
-      continue;
+      index.set(child.jsonName, { node: child, index: position, type: t?.code ?? '', ...(t ? { typeRef: t } : {}) });
+      return;
     }
     for (const t of child.types) {
       const key = child.jsonName + capitalize(t.code);
       const typeSlice = child.slices.find((s) => s.sliceName === key || (s.types.length > 0 && s.types.every((st) => st.code === t.code)));
-      index.set(key, { node: child, type: t.code, typeRef: t, ...(typeSlice ? { typeSlice } : {}) });
+      index.set(key, { node: child, index: position, type: t.code, typeRef: t, ...(typeSlice ? { typeSlice } : {}) });
     }
-  }
+  });
   return index;
 }
 

@@ -30,23 +30,32 @@ export interface Run {
   readonly defs: Definitions;
   readonly terminology: Terminology;
   readonly issues: IssueSink;
-  /** object -> `structureUrl@expression` keys already walked, so overlapping layers walk once. */
-  readonly walked: WeakMap<object, Set<string>>;
+  /** object -> (definition walked against -> expression(s)), so overlapping layers walk once. */
+  readonly walked: WeakMap<object, Map<object, string | Set<string>>>;
+  /** object -> constraint results already computed in this run. */
+  readonly invariantResults: WeakMap<object, Map<string, boolean | Error>>;
   /** Whether a resource (a reference target at hand) conforms to a profile; cached per run. */
   readonly conforms: (resource: Json, profile: string, scope: ResourceScope) => boolean;
   /** Profiles asked for by the caller that apply to this entry of the validated Bundle. */
   readonly entryProfiles: (resource: Json) => readonly string[];
 }
 
-/** Marks (value, key) as walked; false when it already was. */
-export function firstVisit(run: Run, value: unknown, key: string): boolean {
+/** Marks `value` as walked against `definition` at `expr`; false when it already was. */
+export function firstVisit(run: Run, value: unknown, definition: object, expr: string): boolean {
   if (typeof value !== 'object' || value === null) return true;
   let seen = run.walked.get(value);
   if (!seen) {
-    seen = new Set();
+    seen = new Map();
     run.walked.set(value, seen);
   }
-  if (seen.has(key)) return false;
-  seen.add(key);
+  const prior = seen.get(definition);
+  if (prior === undefined) {
+    seen.set(definition, expr);
+    return true;
+  }
+  if (prior === expr || (typeof prior !== 'string' && prior.has(expr))) return false;
+  const all = typeof prior === 'string' ? new Set([prior]) : prior;
+  all.add(expr);
+  seen.set(definition, all);
   return true;
 }

@@ -57,6 +57,7 @@ function readDirectory(dir: string): Json[] {
 export class Definitions {
   private readonly structures = new Map<string, Json>();
   private readonly compiled = new Map<string, Structure>();
+  private readonly byType = new Map<string, Structure | null>();
   private readonly valueSets = new Map<string, Json>();
   private readonly codeSystems = new Map<string, Json>();
   private readonly resourceTypes = new Set<string>();
@@ -116,7 +117,11 @@ export class Definitions {
 
   /** The base definition of a FHIR type (resource, complex or primitive type). */
   typeStructure(type: string): Structure | undefined {
-    return this.structure(`http://hl7.org/fhir/StructureDefinition/${type}`);
+    const hit = this.byType.get(type);
+    if (hit !== undefined) return hit ?? undefined;
+    const found = this.structure(`http://hl7.org/fhir/StructureDefinition/${type}`);
+    this.byType.set(type, found ?? null);
+    return found;
   }
 
   /** Whether `type` is a concrete resource type (not Resource/DomainResource). */

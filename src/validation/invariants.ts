@@ -9,6 +9,7 @@ import r4Model from 'fhirpath/fhir-context/r4';
 import type { Run, ResourceScope } from './context';
 import type { Constraint } from './structure';
 import { NATIVE_INVARIANTS } from './native-invariants';
+import { holdsVacuously } from './vacuous';
 
 type Evaluator = (value: unknown, env: Record<string, unknown>) => unknown[];
 
@@ -80,14 +81,44 @@ export interface InvariantTarget {
 export function holds(c: Constraint, target: InvariantTarget): boolean | Error {
   const native = NATIVE_INVARIANTS[c.key];
   if (native && native.expression === c.expression) return native.evaluate(target.value, target.scope);
-  if (c.expression === undefined) return true;
-  const fn = evaluator(target.base === 'decimal' ? undefined : target.base, c.expression);
+  if (c.expression === undefined || holdsVacuously(c.expression, target.value)) return true;
+  return evaluate(c.expression, target);
+}
+
+/** `holds`, remembering fhirpath.js results per object for the run (base and profiles share constraints). */
+function holdsMemo(run: Run, c: Constraint, target: InvariantTarget): boolean | Error {
+  const native = NATIVE_INVARIANTS[c.key];
+  const value = target.value;
+  if ((native && native.expression === c.expression) || typeof value !== 'object' || value === null) return holds(c, target);
+  if (c.expression === undefined || holdsVacuously(c.expression, value)) return true;
+  const memo = memoFor(run, value);
+  const key = `${target.base}\u0000${c.expression}`;
+  let ok = memo.get(key);
+  if (ok === undefined) {
+    ok = evaluate(c.expression, target);
+    memo.set(key, ok);
+  }
+  return ok;
+}
+
+function evaluate(expression: string, target: InvariantTarget): boolean | Error {
+  const fn = evaluator(target.base === 'decimal' ? undefined : target.base, expression);
   if (fn instanceof Error) return fn;
   try {
     return truthy(fn(target.value, { resource: target.scope.resource, rootResource: target.scope.rootResource }));
   } catch (err) {
     return err instanceof Error ? err : new Error(String(err));
   }
+}
+
+/** Results already computed for this object in this run (the base and each profile share most constraints). */
+function memoFor(run: Run, value: object): Map<string, boolean | Error> {
+  let memo = run.invariantResults.get(value);
+  if (!memo) {
+    memo = new Map();
+    run.invariantResults.set(value, memo);
+  }
+  return memo;
 }
 
 /** Evaluates every constraint not in `skip` and reports failures on the target's expression. */
@@ -99,7 +130,7 @@ export function checkConstraints(
 ): void {
   for (const c of constraints) {
     if (skip?.has(c.key)) continue;
-    const ok = holds(c, target);
+    const ok = holdsMemo(run, c, target);
     if (ok === true) continue;
     if (ok instanceof Error) {
       run.issues.error('exception', `Constraint ${c.key} could not be evaluated: ${ok.message}`, target.expression);

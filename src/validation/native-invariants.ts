@@ -128,6 +128,11 @@ export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
       return r.kind !== 'resolved' || r.resource.resourceType === 'Practitioner';
     },
   },
+  'qty-3': {
+    expression: 'code.empty() or system.exists()',
+    why: 'runs on every Quantity (Age, Duration, SimpleQuantity...); a coded unit needs its system',
+    evaluate: (v) => !isObject(v) || v.code === undefined || v.system !== undefined || v._system !== undefined,
+  },
   'ras-2': {
     expression: 'probability is decimal implies (probability as decimal) <= 100',
     why: "fhirpath.js gives empty for `{} is decimal` where the HL7 validator gives false, so a prediction without probability failed",

@@ -9,6 +9,7 @@ import { canonicalUrl, isObject, type Json } from './definitions';
 import { checkConstraints } from './invariants';
 import { indexBundle } from './references';
 import type { ElementNode, Structure } from './structure';
+import { subsumesBase } from './subsumption';
 import { walkProperties } from './walker';
 
 export interface ProfileRequest {
@@ -69,7 +70,7 @@ function profileStructures(run: Run, rt: string, request: ProfileRequest, expr: 
 
 /** Walks a resource against one structure, from its root element. */
 export function walkResource(run: Run, resource: Json, s: Structure, expr: string, scope: ResourceScope): void {
-  if (!firstVisit(run, resource, `${s.url}@${expr}`)) return;
+  if (!firstVisit(run, resource, s, expr)) return;
   const root: ElementNode = s.root;
   checkConstraints(run, root.constraints, { value: resource, base: s.type, expression: expr, scope });
   walkProperties(run, resource, root, expr, scope, true);
@@ -89,8 +90,9 @@ export function validateResource(run: Run, resource: unknown, expr: string, scop
     resource,
     rootResource: scope.rootResource ?? resource,
   };
-  const layers = [base, ...profileStructures(run, base.type, { urls: asked.urls.map(canonicalUrl), explicit: asked.explicit }, expr)];
-  for (const s of layers) walkResource(run, resource, s, expr, own);
+  const profiles = profileStructures(run, base.type, { urls: asked.urls.map(canonicalUrl), explicit: asked.explicit }, expr);
+  const baseCovered = profiles.some((p) => subsumesBase(p, base));
+  for (const s of baseCovered ? profiles : [base, ...profiles]) walkResource(run, resource, s, expr, own);
 }
 
 export interface NestedResource {

@@ -159,8 +159,7 @@ function typeOf(f: Found): string | undefined {
   return isObject(f.v) && typeof f.v.resourceType === 'string' ? f.v.resourceType : undefined;
 }
 
-function satisfies(run: Run, e: Expectation, item: SliceItem, scope: ResourceScope): boolean {
-  const found = intoInstance(item, e.steps, scope).filter((f) => f.v !== null && f.v !== undefined);
+function satisfies(run: Run, e: Expectation, found: readonly Found[], scope: ResourceScope): boolean {
   switch (e.kind) {
     case 'fixed':
       return found.some((f) => deepEqual(f.v, e.value) || (Array.isArray(f.v) && !Array.isArray(e.value) && f.v.some((x) => deepEqual(x, e.value))));
@@ -176,6 +175,17 @@ function satisfies(run: Run, e: Expectation, item: SliceItem, scope: ResourceSco
 }
 
 const expectations = new WeakMap<ElementNode, (Expectation | undefined)[]>();
+const discriminatorSteps = new WeakMap<ElementNode, Step[][]>();
+
+/** The parsed path of each discriminator of a sliced element. */
+function stepsOf(sliced: ElementNode): Step[][] {
+  let hit = discriminatorSteps.get(sliced);
+  if (!hit) {
+    hit = (sliced.slicing?.discriminators ?? []).map((d) => parseSteps(d.path));
+    discriminatorSteps.set(sliced, hit);
+  }
+  return hit;
+}
 
 function expectationsOf(run: Run, sliced: ElementNode, slice: ElementNode): (Expectation | undefined)[] {
   let hit = expectations.get(slice);
@@ -195,12 +205,16 @@ export function assignSlices(run: Run, sliced: ElementNode, items: readonly Slic
       run.issues.warning('not-supported', `Slice '${sl.sliceName ?? sl.id}' of ${sliced.structure.url}: its discriminator value cannot be determined from the profile, so no item can match it`, expr);
     }
   }
-  const assigned = items.map((item) =>
-    slices.find((sl) => {
+  const steps = stepsOf(sliced);
+  const assigned = items.map((item) => {
+    const found: (Found[] | undefined)[] = [];
+    const at = (d: number): Found[] =>
+      (found[d] ??= intoInstance(item, steps[d] ?? [], scope).filter((f) => f.v !== null && f.v !== undefined));
+    return slices.find((sl) => {
       const exps = expectationsOf(run, sliced, sl);
-      return exps.length > 0 && exps.every((e) => e !== undefined && satisfies(run, e, item, scope));
-    }),
-  );
+      return exps.length > 0 && exps.every((e, d) => e !== undefined && satisfies(run, e, at(d), scope));
+    });
+  });
   for (const sl of slices) {
     const n = assigned.filter((a) => a === sl).length;
     const name = sl.sliceName ?? sl.id;

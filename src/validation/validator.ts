@@ -75,6 +75,7 @@ export class Validator {
       terminology: this.terminology,
       issues,
       walked: new WeakMap(),
+      invariantResults: new WeakMap(),
       entryProfiles,
       conforms: (target, profile, scope) => {
         let known = conformance.get(target);
@@ -91,7 +92,7 @@ export class Validator {
           known.set(profile, false);
           return false;
         }
-        const sub: Run = { ...run, issues: new IssueSink(), walked: new WeakMap() };
+        const sub: Run = { ...run, issues: new IssueSink(), walked: new WeakMap(), invariantResults: new WeakMap() };
         walkResource(sub, target, s, String(target.resourceType), targetScope(target, scope));
         const ok = sub.issues.errorCount === 0;
         known.set(profile, ok);

@@ -65,7 +65,7 @@ export function validateValue(run: Run, t: ValueTarget): void {
     checkConstraints(run, typeRoot.constraints, { value, base: type, expression: expr, scope }, keysOf(node));
   }
   const container = containerFor(run.defs, node, type);
-  if (container && firstVisit(run, value, `${container.structure.url}#${container.id}@${expr}`)) {
+  if (container && firstVisit(run, value, container, expr)) {
     walkProperties(run, value, container, expr, scope, false);
   } else if (!container && node.children.length === 0 && !typeRoot) {
     run.issues.error('exception', `No definition for the content of ${node.path} (type '${type}')`, expr);
@@ -107,7 +107,7 @@ function typeProfiles(run: Run, t: ValueTarget): void {
     return;
   }
   for (const s of known.slice(0, 1)) {
-    if (firstVisit(run, value, `${s.url}@${expr}`)) {
+    if (firstVisit(run, value, s, expr)) {
       validateValue(run, { value, node: s.root, type, typeRef: undefined, expr, scope, elementOnly: false });
     }
   }

@@ -24,13 +24,10 @@ const UNDERSCORE = 95;
 
 /** Validates every property of `obj` against the children of `container`, and what is missing. */
 export function walkProperties(run: Run, obj: Json, container: ElementNode, expr: string, scope: ResourceScope, resourceRoot: boolean): void {
-  const groups = new Map<ElementNode, Item[]>();
-  const keysOf = new Map<ElementNode, string[]>();
-  const add = (ref: ChildRef, key: string, items: Item[]): void => {
-    groups.set(ref.node, [...(groups.get(ref.node) ?? []), ...items]);
-    keysOf.set(ref.node, [...(keysOf.get(ref.node) ?? []), key]);
-  };
-  for (const key of Object.keys(obj)) {
+  const children = container.children;
+  const groups: (Item[] | undefined)[] = new Array<Item[] | undefined>(children.length);
+  let choiceKeys: Map<ElementNode, string[]> | undefined;
+  for (const key in obj) {
     if (resourceRoot && key === 'resourceType') continue;
     const isCompanion = key.charCodeAt(0) === UNDERSCORE;
     const name = isCompanion ? key.slice(1) : key;
@@ -42,15 +39,24 @@ export function walkProperties(run: Run, obj: Json, container: ElementNode, expr
     }
     const type = resourceRoot && name === 'id' ? 'id' : ref.type;
     const items = collectItems(run, obj, name, ref, type, expr);
-    if (items) add(ref, name, items);
+    if (!items) continue;
+    const existing = groups[ref.index];
+    if (existing) {
+      existing.push(...items);
+      choiceKeys ??= new Map();
+      choiceKeys.set(ref.node, [...(choiceKeys.get(ref.node) ?? []), name]);
+    } else groups[ref.index] = items;
   }
-  for (const child of container.children) {
-    const items = groups.get(child) ?? [];
-    const keys = keysOf.get(child) ?? [];
+  for (let c = 0; c < children.length; c += 1) {
+    const child = children[c] as ElementNode;
+    const items = groups[c];
+    const count = items?.length ?? 0;
+    if (count >= child.min && count <= child.max && !items) continue;
     const at = `${expr}.${child.jsonName}`;
-    if (keys.length > 1) run.issues.error('structure', `Only one of ${keys.join(', ')} may be present (${child.jsonName}[x])`, at);
-    checkCardinality(run, child, items.length, at);
-    if (items.length === 0) continue;
+    const extraKeys = choiceKeys?.get(child);
+    if (extraKeys) run.issues.error('structure', `Only one ${child.jsonName}[x] may be present (also found ${extraKeys.join(', ')})`, at);
+    checkCardinality(run, child, count, at);
+    if (!items) continue;
     if (child.slicing && child.slices.length > 0) {
       const slices = assignSlices(run, child, items, (i) => items[i]?.expr ?? at, at, scope);
       items.forEach((item, i) => {
