@@ -2,6 +2,10 @@
  * The `gradus` command. Each subcommand returns an exit code: 0 ok, 1 findings (e.g. validation
  * errors), 2 bad input or usage. Bad input is one clear line on stderr, never a stack trace.
  */
+import { demoCommand } from './demo-command';
+import { progressCommand } from './progress-command';
+import { validateCommand } from './validate-command';
+
 export type Command = (args: string[]) => Promise<number>;
 
 const USAGE = `usage: gradus <command> [options]
@@ -10,8 +14,11 @@ const USAGE = `usage: gradus <command> [options]
                                                 apply graded progression; print the transaction Bundle
   demo                                          run Gradus on the built-in demo patients`;
 
-/** Subcommands, loaded lazily so `gradus validate` does not load the engine and vice versa. */
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, Command> = {
+  validate: validateCommand,
+  progress: progressCommand,
+  demo: demoCommand,
+};
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -19,13 +26,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return name === undefined ? 2 : 0;
   }
-  const load = commands[name];
-  if (!load) {
+  const command = commands[name];
+  if (!command) {
     process.stderr.write(`gradus: unknown command '${name}'\n${USAGE}\n`);
     return 2;
   }
   try {
-    const command = await load();
     return await command(rest);
   } catch (err) {
     process.stderr.write(`gradus ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
