@@ -102,8 +102,12 @@ function typeProfiles(run: Run, t: ValueTarget): void {
   if (urls.length === 0 || !isObject(value)) return;
   const known = urls.map((u) => run.defs.structure(u)).filter((s) => s !== undefined);
   if (known.length === 0) {
-    const what = type === 'Extension' ? 'extension' : 'profile';
-    run.issues.warning('not-found', `Unknown ${what} ${urls.join(', ')}: its content was checked against the base type only`, expr);
+    if (t.node.jsonName === 'modifierExtension') {
+      run.issues.error('not-found', `Unknown modifier extension ${urls.join(', ')}: it changes the meaning of the resource and cannot be ignored`, expr);
+    } else {
+      const what = type === 'Extension' ? 'extension' : 'profile';
+      run.issues.warning('not-found', `Unknown ${what} ${urls.join(', ')}: its content was checked against the base type only`, expr);
+    }
     return;
   }
   for (const s of known.slice(0, 1)) {
