@@ -31,6 +31,28 @@ const loinc = (code, display) => coded(LOINC, code, display);
 const PAIN = loinc('72514-3', 'Pain severity - 0-10 verbal numeric rating [Score] - Reported');
 const RPE = loinc('82289-0', 'Rating of perceived exertion [Score]');
 
+const escapeXml = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** The resource with a generated narrative (placed after meta), so readers and validators see a summary. */
+function withNarrative(resource, summary) {
+  const { resourceType, id, meta, ...rest } = resource;
+  const text = { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml"><p>${escapeXml(summary)}</p></div>` };
+  return { resourceType, id, ...(meta ? { meta } : {}), text, ...rest };
+}
+/** Short labels of the log components for the narratives; scores are shown out of 10. */
+const LABEL = {
+  '72514-3': 'pain', 'morning-stiffness': 'stiffness', fatigue: 'fatigue', mood: 'mood', '93832-4': 'sleep',
+  confidence: 'confidence', '41950-7': 'steps', 'sets-completed': 'sets', 'reps-final-set': 'reps in last set',
+  'load-lifted': 'load', '55411-3': 'duration', '8867-4': 'mean heart rate', '82289-0': 'effort',
+  'pain-during': 'pain during', 'pain-after': 'pain after',
+};
+const SCORES = new Set(['72514-3', 'morning-stiffness', 'fatigue', 'mood', 'confidence', '82289-0', 'pain-during', 'pain-after']);
+function componentText(c) {
+  const code = c.code.coding[0].code;
+  const value = c.valueQuantity ? `${c.valueQuantity.value} ${c.valueQuantity.unit}` : `${c.valueInteger}${SCORES.has(code) ? '/10' : ''}`;
+  return `${LABEL[code]} ${value}`;
+}
+const componentSummary = (title, obs) => `${title}: ${obs.component.map(componentText).join(', ')}.`;
+
 /** The ISO date `n` days after START. */
 function day(n) {
   const d = new Date(`${START}T00:00:00Z`);
@@ -52,6 +74,7 @@ const ORDERS = [
       { url: 'load', valueQuantity: quantity(6, 'kg') },
       { url: 'step', valueInteger: 3 },
     ],
+    summary: 'Sit-to-stand: 3 sets of 10 with a 6 kg kettlebell, Mon/Wed/Fri.',
     instruction: 'Stand up from a chair holding a 6 kg kettlebell at your chest, 3 sets of 10. Stop if pain goes above 5/10.',
   },
   {
@@ -62,6 +85,7 @@ const ORDERS = [
       { url: 'duration', valueQuantity: quantity(30, 's') },
       { url: 'step', valueInteger: 2 },
     ],
+    summary: 'Hamstring stretch: 2 rounds of 3 holds of 30 s per side, Mon/Wed/Fri.',
     instruction: 'Heel on a low step, lean forward with a straight back; hold 30 s, 3 times per side, 2 rounds.',
   },
   {
@@ -72,6 +96,7 @@ const ORDERS = [
       { url: 'rpeTarget', valueRange: { low: quantity(4, '{score}'), high: quantity(6, '{score}') } },
       { url: 'step', valueInteger: 2 },
     ],
+    summary: 'Walking: 20 min at heart rate 110-129/min, effort 4-6/10, Tue/Thu/Sat.',
     instruction: 'Walk 20 minutes at a pace where you can talk but not sing (effort 4-6 out of 10).',
   },
   {
@@ -81,6 +106,7 @@ const ORDERS = [
       { url: 'duration', valueQuantity: quantity(20, 's') },
       { url: 'step', valueInteger: 1 },
     ],
+    summary: 'Single-leg stance: 3 rounds of 20 s per leg, Tue/Thu/Sat.',
     instruction: 'Stand on one leg next to a kitchen counter, 20 s per leg, 3 rounds.',
   },
 ];
@@ -162,7 +188,7 @@ function goal() {
 }
 
 function checkIn(n) {
-  return {
+  const obs = {
     resourceType: 'Observation',
     id: `gradus-example-check-in-${day(n)}`,
     meta: { profile: [sd('gradus-daily-check-in')] },
@@ -181,6 +207,7 @@ function checkIn(n) {
       { code: loinc('41950-7', 'Number of steps in 24 hour Measured'), valueQuantity: quantity(5200 + 100 * n + cycle([0, 800, 300, 1100], n), '/d', 'steps/day') },
     ],
   };
+  return withNarrative(obs, componentSummary(`Daily check-in ${day(n)}`, obs));
 }
 
 /** Session components per domain; `k` counts the order's sessions, so values vary a little. */
@@ -223,7 +250,7 @@ function session(o, n, k) {
   const [h, m] = o.time.split(':').map(Number);
   const endMinutes = h * 60 + m + minutes;
   const end = `${day(n)}T${String(Math.floor(endMinutes / 60)).padStart(2, '0')}:${String(endMinutes % 60).padStart(2, '0')}:00${OFFSET}`;
-  return {
+  const obs = {
     resourceType: 'Observation',
     id: `gradus-example-session-${o.domain}-${day(n)}`,
     meta: { profile: [sd('gradus-exercise-session')] },
@@ -235,6 +262,7 @@ function session(o, n, k) {
     effectivePeriod: { start, end },
     component: sessionComponents(o.domain, k),
   };
+  return withNarrative(obs, componentSummary(`${o.display} session ${day(n)}`, obs));
 }
 
 function logs() {
@@ -253,7 +281,13 @@ function logs() {
 }
 
 export function makeExampleBundle() {
-  const resources = [patient(), plan(), ...ORDERS.map(order), goal(), ...logs()];
+  const resources = [
+    patient(),
+    withNarrative(plan(), `Graded exercise program for chronic low back pain from ${START}, phase build: ${ORDERS.map((o) => o.display.toLowerCase()).join(', ')}.`),
+    ...ORDERS.map((o) => withNarrative(order(o), o.summary)),
+    withNarrative(goal(), 'Goal: walk 30 minutes without a break, with pain no higher than 4/10, by 2026-04-30.'),
+    ...logs(),
+  ];
   return {
     resourceType: 'Bundle',
     id: 'gradus-example-patient-bundle',
