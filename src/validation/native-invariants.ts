@@ -146,11 +146,11 @@ export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
   'txt-1': {
     expression: 'htmlChecks()',
     why: 'fhirpath.js returns empty for htmlChecks() (a FHIR-specific function), which would fail every narrative',
-    evaluate: (v) => !isObject(v) || narrativeHtmlOk(v.div),
+    evaluate: (v) => narrativeHtmlOk(isObject(v) ? v.div : v),
   },
   'txt-2': {
     expression: 'htmlChecks()',
     why: 'fhirpath.js returns empty for htmlChecks(), which would fail every narrative',
-    evaluate: (v) => !isObject(v) || narrativeHasContent(v.div),
+    evaluate: (v) => narrativeHasContent(isObject(v) ? v.div : v),
   },
 };
