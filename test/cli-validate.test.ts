@@ -66,21 +66,40 @@ describe('gradus validate on valid input', () => {
 });
 
 describe('gradus validate on invalid fixtures', () => {
-  it.each(manifest)('exits 1 and reports $expression for $file', (m) => {
-    const path = fixturePath(m);
-    const run = gradus('validate', path);
-    const lines = issueLines(run);
-    const errors = lines.filter((l) => l.severity === 'error').map((l) => l.line);
-    const matching = lines.filter((l) => l.severity === 'error' && sameFile(l.file, path) && isAtOrBelow(l.expression, m.expression));
-    expect({ expected: m.expression, matching: matching.length > 0, errors }).toEqual(
-      expect.objectContaining({ expected: m.expression, matching: true }),
+  let batch: Run = { status: null, stdout: '', stderr: '' };
+  beforeAll(() => {
+    batch = gradus('validate', ...manifest.map(fixturePath));
+  }, 120_000);
+
+  /** The error lines a run printed for one fixture at or below its expected expression. */
+  const matching = (run: Run, m: Expectation): string[] =>
+    issueLines(run)
+      .filter((l) => l.severity === 'error' && sameFile(l.file, fixturePath(m)) && isAtOrBelow(l.expression, m.expression))
+      .map((l) => l.line);
+
+  it('exits 1 on the whole fixture set, with nothing on stderr', () => {
+    expect(batch.stderr).toBe('');
+    expect(batch.status).toBe(1);
+  });
+
+  it.each(manifest)('prints an error line at $expression for $file', (m) => {
+    const forFile = issueLines(batch).filter((l) => sameFile(l.file, fixturePath(m))).map((l) => l.line);
+    expect({ file: m.file, expected: m.expression, found: matching(batch, m).length > 0, printed: forFile }).toEqual(
+      expect.objectContaining({ file: m.file, expected: m.expression, found: true }),
     );
+  });
+
+  /** One fixture of each kind of check, run on its own: the exit code is the file's own verdict. */
+  const onePerKind = manifest.filter((m, i) => manifest.findIndex((x) => x.kind === m.kind) === i);
+  it.each(onePerKind)('exits 1 on $file alone ($kind) and prints $expression', (m) => {
+    const run = gradus('validate', fixturePath(m));
+    expect(matching(run, m)).not.toEqual([]);
     expect(run.status).toBe(1);
   });
 
   it('exits 1 when one of several files has errors, and names only that file in error lines', () => {
     const bad = fixturePath(manifest[0] as Expectation);
-    const run = gradus('validate', 'examples/gradus-pain-score.json', bad);
+    const run = gradus('validate', join('examples', 'gradus-pain-score.json'), bad);
     const files = new Set(issueLines(run).filter((l) => l.severity === 'error').map((l) => l.file));
     expect([...files].every((f) => sameFile(f, bad))).toBe(true);
     expect(files.size).toBe(1);
