@@ -35,6 +35,8 @@ export const CHECK_KINDS = [
   'component-unit',
   'nested-cardinality',
   'unknown-element',
+  'reference-target',
+  'primitive-format',
   'bundle-entry',
   'bundle-reference',
 ] as const;
