@@ -1,6 +1,6 @@
 /**
  * The invalid-fixture manifest (one defect per file, with the issue expression it must produce) and the
- * expression matching rule the tests share. Convention: /tmp/gradus-team.md, "Issue expression convention".
+ * expression matching rule the tests share (fixtures and manifest are written by make-fixtures.mjs).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
