@@ -217,6 +217,18 @@ function fx(dir, name, base, mutate, expression, kind, why, extra = {}) {
   fx(P, 'order-entry-missing-dose', base, (b) => { delete b.entry[2].resource.extension; }, 'Bundle.entry[2].resource.extension', 'bundle-entry', 'the order at entry 2 lacks its exercise-dose extension');
   fx(P, 'unresolved-based-on', base, (b) => { b.entry[3].resource.basedOn = [{ reference: 'ServiceRequest/gradus-example-order-missing' }]; }, 'Bundle.entry[3].resource.basedOn[0]', 'bundle-reference', 'the session is based on an order that is not in the Bundle');
   fx(P, 'unresolved-subject', base, (b) => { b.entry[4].resource.subject = { reference: 'Patient/gradus-someone-else' }; }, 'Bundle.entry[4].resource.subject', 'bundle-reference', 'the check-in subject is not in the Bundle');
+  const urnBase = structuredClone({ ...base, id: 'gradus-example-minimal-bundle-urn' });
+  const urn = new Map(urnBase.entry.map((e, i) => [`${e.resource.resourceType}/${e.resource.id}`, `urn:uuid:6f1c2a9e-0b7d-4c3a-9e21-${String(i + 1).padStart(12, '0')}`]));
+  const toUrn = (v) => {
+    if (Array.isArray(v)) v.forEach(toUrn);
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) if (k === 'reference' && urn.has(x)) v[k] = urn.get(x); else toUrn(x);
+    }
+  };
+  for (const e of urnBase.entry) { e.fullUrl = urn.get(`${e.resource.resourceType}/${e.resource.id}`); toUrn(e.resource); }
+  writeFileSync(`${ROOT}/examples/patient-bundle-urn-uuid.json`, JSON.stringify(urnBase, null, 2) + '\n');
+  fx(P, 'unresolved-urn-uuid', urnBase, (b) => { b.entry[3].resource.basedOn = [{ reference: 'urn:uuid:6f1c2a9e-0b7d-4c3a-9e21-999999999999' }]; }, 'Bundle.entry[3].resource.basedOn[0]', 'bundle-reference', 'a urn:uuid reference must name an entry fullUrl of the Bundle', { base: 'examples/patient-bundle-urn-uuid.json' });
+  fx(P, 'duplicate-full-url', base, (b) => { b.entry[4].fullUrl = b.entry[3].fullUrl; }, 'Bundle', 'bundle-entry', 'fullUrls are unique within a Bundle (bdl-7)', { diagnostics: 'bdl-7' });
   fx(P, 'unresolved-plan-activity', base, (b) => { b.entry[1].resource.activity.push({ reference: { reference: 'ServiceRequest/gradus-example-order-walking' } }); }, 'Bundle.entry[1].resource.activity[1].reference', 'bundle-reference', 'the plan lists an order that is not in the Bundle');
 }
 
