@@ -44,6 +44,7 @@ function fx(dir, name, base, mutate, expression, kind, why, extra = {}) {
   fx(P, 'unknown-element', B, (r) => { r.phase = 'build'; }, 'CarePlan.phase', 'unknown-element', 'CarePlan has no element phase (the phase is an extension)');
   fx(P, 'status-unknown', B, (r) => { r.status = 'in-progress'; }, 'CarePlan.status', 'required-binding', "'in-progress' is not a request-status code");
   fx(P, 'two-phases', B, (r) => { r.extension.push({ url: SD('progression-phase'), valueCode: 'deload' }); }, 'CarePlan.extension', 'max-cardinality', 'progression-phase is 1..1: one phase at a time');
+  fx(P, 'goal-not-a-goal', B, (r) => { r.goal = [{ reference: 'Condition/gradus-example-low-back-pain' }]; }, 'CarePlan.goal[0]', 'reference-target', 'goal references a gradus-exercise-goal (Goal)');
 }
 
 // ---------- gradus-exercise-order (strength: dose [0] sets [1] reps [2] load [3] step; category [0] therapy [1] domain)
@@ -70,6 +71,7 @@ function fx(dir, name, base, mutate, expression, kind, why, extra = {}) {
   fx(P, 'endurance-heart-rate-zone-unit', 'gradus-exercise-order-endurance', (r) => { r.extension[0].extension[1].valueRange.high = q(129, '{beats}/min', 'bpm'); }, 'ServiceRequest.extension[0].extension[1].value', 'invariant', 'heartRateZone is in UCUM /min');
   fx(P, 'dose-two-sets', B, (r) => { r.extension[0].extension.push({ url: 'sets', valueInteger: 2 }); }, 'ServiceRequest.extension[0].extension', 'max-cardinality', 'each exercise-dose sub-extension is 0..1');
   fx(P, 'replaces-plan', B, (r) => { r.replaces = [{ reference: 'CarePlan/gradus-example-plan' }]; }, 'ServiceRequest.replaces[0]', 'reference-target', 'replaces points at the order (ServiceRequest) it superseded');
+  fx(P, 'timing-period-two-weeks', B, (r) => { r.occurrenceTiming.repeat = { frequency: 6, period: 2, periodUnit: 'wk' }; }, 'ServiceRequest.occurrence.repeat.period', 'fixed-pattern', 'sessions per week: period is fixed to 1 (wk)');
 }
 
 // ---------- gradus-exercise-session (strength components: [0] sets [1] reps-final [2] load [3] RPE [4] pain-during [5] pain-after)
@@ -108,6 +110,7 @@ function fx(dir, name, base, mutate, expression, kind, why, extra = {}) {
   fx(P, 'missing-subject', B, (r) => { delete r.subject; }, 'Observation.subject', 'missing-required', 'subject is 1..1');
   fx(P, 'effective-without-offset', B, (r) => { r.effectiveDateTime = '2026-02-12T07:30:00'; }, 'Observation.effective', 'primitive-format', 'a dateTime with a time needs its UTC offset (the day is read in it)');
   fx(P, 'two-pain-components', B, (r) => { r.component.push({ code: structuredClone(r.component[0].code), valueInteger: 5 }); }, 'Observation.component', 'max-cardinality', 'each check-in component is 0..1');
+  fx(P, 'missing-effective', B, (r) => { delete r.effectiveDateTime; }, 'Observation.effective', 'missing-required', 'the check-in is dated: effectiveDateTime is the morning it describes');
 }
 
 // ---------- gradus-pain-score
