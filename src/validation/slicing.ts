@@ -61,40 +61,55 @@ function intoValue(value: unknown, steps: readonly Step[]): unknown[] {
 
 /** What a slice's definition requires at a discriminator path (undefined when it cannot be told). */
 function expectation(run: Run, slice: ElementNode, type: string, path: string): Expectation | undefined {
-  const steps = parseSteps(path);
-  let node = slice;
-  for (let i = 0; i < steps.length; i += 1) {
-    const s = steps[i] as Step;
-    const fp = node.fixed ?? node.pattern;
-    if (fp && (type === 'value' || type === 'pattern') && s.kind !== 'this') {
-      const inner = intoValue(fp.value, steps.slice(i));
-      if (inner.length === 1) return { kind: node.fixed ? 'fixed' : 'pattern', steps, value: inner[0] };
-    }
-    if (s.kind === 'this') continue;
-    if (s.kind === 'resolve') {
-      const profiles = node.types.flatMap((t) => t.targetProfiles);
-      return type === 'profile' || type === 'type' ? profileOrType(run, type, steps, profiles) : undefined;
-    }
-    const container = containerFor(run.defs, node, node.types[0]?.code ?? '');
-    if (s.kind === 'name') {
-      const extProfile = node.types[0]?.code === 'Extension' ? node.types[0].profiles[0] : undefined;
-      const own = node.children.find((c) => c.jsonName === s.name);
-      if (s.name === 'url' && extProfile && !own?.fixed) return { kind: 'fixed', steps, value: extProfile };
-      const child = container?.children.find((c) => c.jsonName === s.name || (c.choice && `${c.jsonName}[x]` === s.name));
-      if (!child) return undefined;
-      node = child;
-    } else if (s.kind === 'extension') {
-      const ext = container?.children.find((c) => c.jsonName === 'extension');
-      const hit = ext?.slices.find((sl) => {
-        const e = expectation(run, sl, 'value', 'url');
-        return e?.kind === 'fixed' && e.value === s.url;
-      });
-      if (!hit) return undefined;
-      node = hit;
-    } else if (s.kind === 'ofType') {
-      node = node.slices.find((sl) => sl.types.length === 1 && sl.types[0]?.code === s.type) ?? node;
-    }
+  return expectationFrom(run, slice, type, parseSteps(path), 0);
+}
+
+/**
+ * Walks the definitions from `node` along steps[i..]: a fixed/pattern met on the way answers for the rest
+ * of the path; a sliced element whose unsliced definition says nothing is read through its required slices
+ * (the core bp profile fixes `code.coding.code` only inside the coding slice).
+ */
+function expectationFrom(run: Run, node: ElementNode, type: string, steps: Step[], i: number): Expectation | undefined {
+  const s = steps[i];
+  if (s === undefined) return atEnd(run, node, type, steps);
+  const fp = node.fixed ?? node.pattern;
+  if (fp && (type === 'value' || type === 'pattern') && s.kind !== 'this') {
+    const inner = intoValue(fp.value, steps.slice(i));
+    if (inner.length === 1) return { kind: node.fixed ? 'fixed' : 'pattern', steps, value: inner[0] };
   }
+  if (s.kind === 'this') return expectationFrom(run, node, type, steps, i + 1);
+  if (s.kind === 'resolve') {
+    const profiles = node.types.flatMap((t) => t.targetProfiles);
+    return type === 'profile' || type === 'type' ? profileOrType(run, type, steps, profiles) : undefined;
+  }
+  const container = containerFor(run.defs, node, node.types[0]?.code ?? '');
+  if (s.kind === 'name') {
+    const extProfile = node.types[0]?.code === 'Extension' ? node.types[0].profiles[0] : undefined;
+    const own = node.children.find((c) => c.jsonName === s.name);
+    if (s.name === 'url' && extProfile && !own?.fixed) return { kind: 'fixed', steps, value: extProfile };
+    const child = container?.children.find((c) => c.jsonName === s.name || (c.choice && `${c.jsonName}[x]` === s.name));
+    if (!child) return undefined;
+    const direct = expectationFrom(run, child, type, steps, i + 1);
+    if (direct) return direct;
+    for (const sl of child.slices.filter((x) => x.min > 0)) {
+      const viaSlice = expectationFrom(run, sl, type, steps, i + 1);
+      if (viaSlice) return viaSlice;
+    }
+    return undefined;
+  }
+  if (s.kind === 'extension') {
+    const ext = container?.children.find((c) => c.jsonName === 'extension');
+    const hit = ext?.slices.find((sl) => {
+      const e = expectation(run, sl, 'value', 'url');
+      return e?.kind === 'fixed' && e.value === s.url;
+    });
+    return hit ? expectationFrom(run, hit, type, steps, i + 1) : undefined;
+  }
+  const typed = node.slices.find((sl) => sl.types.length === 1 && sl.types[0]?.code === s.type) ?? node;
+  return expectationFrom(run, typed, type, steps, i + 1);
+}
+
+function atEnd(run: Run, node: ElementNode, type: string, steps: Step[]): Expectation | undefined {
   if (type === 'value' || type === 'pattern') {
     if (node.fixed) return { kind: 'fixed', steps, value: node.fixed.value };
     if (node.pattern) return { kind: 'pattern', steps, value: node.pattern.value };

@@ -51,12 +51,15 @@ export function walkProperties(run: Run, obj: Json, container: ElementNode, expr
     const child = children[c] as ElementNode;
     const items = groups[c];
     const count = items?.length ?? 0;
-    if (count >= child.min && count <= child.max && !items) continue;
+    if (!items && count >= child.min && count <= child.max && !hasRequiredSlice(child)) continue;
     const at = `${expr}.${child.jsonName}`;
     const extraKeys = choiceKeys?.get(child);
     if (extraKeys) run.issues.error('structure', `Only one ${child.jsonName}[x] may be present (also found ${extraKeys.join(', ')})`, at);
     checkCardinality(run, child, count, at);
-    if (!items) continue;
+    if (!items) {
+      if (child.slicing) assignSlices(run, child, [], () => at, at, scope);
+      continue;
+    }
     if (child.slicing && child.slices.length > 0) {
       const slices = assignSlices(run, child, items, (i) => items[i]?.expr ?? at, at, scope);
       items.forEach((item, i) => {
@@ -70,6 +73,18 @@ export function walkProperties(run: Run, obj: Json, container: ElementNode, expr
       for (const item of items) validateItem(run, item, child, scope, false);
     }
   }
+}
+
+const requiredSlice = new WeakMap<ElementNode, boolean>();
+
+/** Whether a slice of the element has min >= 1 (then even an absent element breaks the slicing). */
+function hasRequiredSlice(node: ElementNode): boolean {
+  let hit = requiredSlice.get(node);
+  if (hit === undefined) {
+    hit = node.slices.some((s) => s.min > 0);
+    requiredSlice.set(node, hit);
+  }
+  return hit;
 }
 
 function checkCardinality(run: Run, node: ElementNode, count: number, at: string): void {
