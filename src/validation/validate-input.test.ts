@@ -98,6 +98,7 @@ describe('validate: as a library', () => {
     contained: [{ resourceType: 'Patient', id: 'p' }],
     subject: { reference: '#p' },
     valueQuantity: { value: 3, code: 'kg' },
+    effectivePeriod: { start: '2026-02-02', end: '2026-02-01' },
   };
 
   it('never mutates its input (a deep-frozen resource validates the same)', () => {
@@ -105,6 +106,7 @@ describe('validate: as a library', () => {
     const frozen = deepFreeze(JSON.parse(JSON.stringify(resource)) as unknown);
     const oo = validate(frozen);
     expect(errorsOf(oo).length).toBeGreaterThan(0);
+    expect(oo).toEqual(validate(copy));
     expect(frozen).toEqual(copy);
     expect(Object.getOwnPropertyNames((frozen as { code: object }).code)).toEqual(['coding']);
   });
