@@ -4,6 +4,7 @@
  * See: https://hl7.org/fhir/R4/bundle.html#references
  */
 import type { Bundle, FhirResource, Reference } from 'fhir/r4';
+import { asArray, asString, isRecord } from './json';
 
 /** One Bundle entry that holds a resource. */
 export interface IndexedEntry<R extends FhirResource = FhirResource> {
@@ -34,33 +35,40 @@ export function typeAndId(reference: string): string | undefined {
 }
 
 function isResource(value: unknown): value is FhirResource {
-  return typeof value === 'object' && value !== null && typeof (value as { resourceType?: unknown }).resourceType === 'string';
+  return isRecord(value) && typeof value.resourceType === 'string';
 }
 
-/** Indexes the entries of a Bundle that carry a resource (others are skipped). */
+/**
+ * Indexes the entries of a Bundle that carry a resource. Entries that are not objects or hold no resource
+ * are skipped; a non-string fullUrl or id counts as absent (the readers report malformed resources).
+ */
 export function indexBundle(bundle: Bundle): BundleIndex {
   const entries: IndexedEntry[] = [];
   const byFullUrl = new Map<string, IndexedEntry>();
   const byTypeId = new Map<string, IndexedEntry>();
-  (bundle.entry ?? []).forEach((entry, index) => {
-    const resource: unknown = entry.resource;
+  const list: unknown = isRecord(bundle) ? bundle.entry : undefined;
+  asArray(list).forEach((entry, index) => {
+    if (!isRecord(entry)) return;
+    const resource = entry.resource;
     if (!isResource(resource)) return;
-    const typeId = resource.id !== undefined ? `${resource.resourceType}/${resource.id}` : undefined;
+    const fullUrl = asString(entry.fullUrl);
+    const id = asString(resource.id);
+    const typeId = id !== undefined ? `${resource.resourceType}/${id}` : undefined;
     const indexed: IndexedEntry = {
       index,
       resource,
       path: `Bundle.entry[${index}].resource`,
-      reference: typeId ?? entry.fullUrl ?? `#entry[${index}]`,
-      ...(entry.fullUrl !== undefined ? { fullUrl: entry.fullUrl } : {}),
+      reference: typeId ?? fullUrl ?? `#entry[${index}]`,
+      ...(fullUrl !== undefined ? { fullUrl } : {}),
     };
     entries.push(indexed);
-    if (entry.fullUrl !== undefined && !byFullUrl.has(entry.fullUrl)) byFullUrl.set(entry.fullUrl, indexed);
-    const key = typeId ?? (entry.fullUrl !== undefined ? typeAndId(entry.fullUrl) : undefined);
+    if (fullUrl !== undefined && !byFullUrl.has(fullUrl)) byFullUrl.set(fullUrl, indexed);
+    const key = typeId ?? (fullUrl !== undefined ? typeAndId(fullUrl) : undefined);
     if (key !== undefined && !byTypeId.has(key)) byTypeId.set(key, indexed);
   });
 
   const resolve = (ref: Reference | string | undefined): IndexedEntry | undefined => {
-    const literal = typeof ref === 'string' ? ref : ref?.reference;
+    const literal = typeof ref === 'string' ? ref : asString(isRecord(ref) ? ref.reference : undefined);
     if (literal === undefined) return undefined;
     const exact = byFullUrl.get(literal);
     if (exact) return exact;

@@ -289,3 +289,66 @@ describe('readEvidence: bad input', () => {
     }
   });
 });
+
+/** Sets a property of any JSON value found along `path` (test corruption of otherwise typed resources). */
+function setIn(root: unknown, path: (string | number)[], value: unknown): void {
+  let node = root as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  const last = path.at(-1);
+  if (last === undefined) throw new Error('empty path');
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+}
+
+describe('readEvidence: malformed JSON is reported, never a TypeError', () => {
+  // entries of base(): 0 Patient, 1 plan, 2 order s1, 3 session o1, 4 pain o2
+  it.each<[string, Mutation, string, RegExp]>([
+    ['a null in the plan extension list', (b) => { setIn(plan(b), ['extension', 1], null); }, 'Bundle.entry[1].resource.extension[1]', /plan CarePlan\/plan: extension\[1\] is null, expected an object/],
+    ['a plan activity list that is an object', (b) => { setIn(plan(b), ['activity'], {}); }, 'Bundle.entry[1].resource.activity', /expected a list/],
+    ['a plan subject that is a string', (b) => { setIn(plan(b), ['subject'], 'Patient/p1'); }, 'Bundle.entry[1].resource.subject', /expected an object/],
+    ['an order code.coding that is a number', (b) => { setIn(order(b), ['code', 'coding'], 42); }, 'Bundle.entry[2].resource.code.coding', /order ServiceRequest\/s1: code.coding is number 42/],
+    ['an order extension list that is a string', (b) => { setIn(order(b), ['extension'], 'x'); }, 'Bundle.entry[2].resource.extension', /expected a list/],
+    ['a null exercise-dose part', (b) => { setIn(order(b), ['extension', 0, 'extension', 1], null); }, 'Bundle.entry[2].resource.extension[0].extension[1]', /is null, expected an object/],
+    ['a dose load whose value is a string', (b) => { setIn(order(b), ['extension', 0, 'extension', 2, 'valueQuantity', 'value'], '5'); }, 'Bundle.entry[2].resource.extension[0].extension[2].value.value', /expected a number/],
+    ['an order basedOn that is an object', (b) => { setIn(order(b), ['basedOn'], { reference: 'CarePlan/plan' }); }, 'Bundle.entry[2].resource.basedOn', /expected a list/],
+    ['a session component list that is a number', (b) => { setIn(obs(b, 'o1'), ['component'], 42); }, 'Bundle.entry[3].resource.component', /exercise session Observation\/o1: component is number 42/],
+    ['a session component with a null code', (b) => { setIn(obs(b, 'o1'), ['component', 0, 'code'], null); }, 'Bundle.entry[3].resource.component[0].code', /is null, expected an object/],
+    ['a session basedOn that is a string', (b) => { setIn(obs(b, 'o1'), ['basedOn'], 'ServiceRequest/s1'); }, 'Bundle.entry[3].resource.basedOn', /expected a list/],
+    ['a session meta.profile that is an object', (b) => { setIn(obs(b, 'o1'), ['meta'], { profile: {} }); }, 'Bundle.entry[3].resource.meta.profile', /expected a list/],
+    ['a pain score whose value is a string', (b) => { setIn(obs(b, 'o2'), ['valueInteger'], '2'); }, 'Bundle.entry[4].resource.value', /pain score Observation\/o2: value is the string "2", expected an integer/],
+    ['a pain score dated by a number', (b) => { setIn(obs(b, 'o2'), ['effectiveDateTime'], 42); }, 'Bundle.entry[4].resource.effective', /effective is number 42, expected a string/],
+  ])('rejects %s', (_name, mutate, expression, message) => {
+    const bundle = base().build();
+    mutate(bundle);
+    expect(issuesOf(bundle)).toContainEqual({ expression, diagnostics: expect.stringMatching(message) as string });
+  });
+
+  it.each<[string, Mutation]>([
+    ['a null Bundle entry', (b) => { b.entry?.push(null as unknown as NonNullable<Bundle['entry']>[number]); }],
+    ['an entry whose resource is a string', (b) => { b.entry?.push({ resource: 'x' as unknown as FhirResource }); }],
+    ['an entry whose fullUrl is a number', (b) => { setIn(b, ['entry', 4, 'fullUrl'], 42); }],
+    ['an Observation of another patient with a malformed component list', (b) => { b.entry?.push({ resource: { ...obs(b, 'o1'), id: 'other', subject: { reference: 'Patient/other' }, component: 42 } as unknown as Observation }); }],
+    ['an Observation whose code cannot be read and that claims no profile', (b) => { b.entry?.push({ resource: { resourceType: 'Observation', id: 'odd', status: 'final', code: 42, subject: { reference: 'Patient/p1' }, effectiveDateTime: 7 } as unknown as Observation }); }],
+    ['an entered-in-error pain score with a malformed value', (b) => { b.entry?.push({ resource: { ...obs(b, 'o2'), id: 'void', status: 'entered-in-error', valueInteger: 'x' } as unknown as Observation }); }],
+    ['a malformed element the engine does not read', (b) => { setIn(obs(b, 'o1'), ['note'], 42); setIn(order(b), ['patientInstruction'], null); }],
+  ])('skips or ignores %s', (_name, mutate) => {
+    const bundle = base().build();
+    mutate(bundle);
+    expect(readEvidence(bundle, { now: NOW }).dailyPain.map((p) => p.value)).toEqual([2]);
+  });
+
+  it('rejects a Bundle whose entry is not a list', () => {
+    expect(issuesOf({ resourceType: 'Bundle', type: 'collection', entry: { resource: {} } })).toEqual([{ expression: 'Bundle.entry', diagnostics: 'Bundle.entry is not a list' }]);
+  });
+
+  it('reports a malformed plan alone, and every malformed order and Observation together', () => {
+    const bundle = base().build();
+    setIn(order(bundle), ['code'], 'step-up');
+    setIn(obs(bundle, 'o2'), ['valueInteger'], 2.5);
+    expect(issuesOf(bundle).map((i) => i.expression)).toEqual(
+      expect.arrayContaining(['Bundle.entry[2].resource.code', 'Bundle.entry[4].resource.value']),
+    );
+    setIn(plan(bundle), ['period'], '2026-10-01');
+    expect(issuesOf(bundle).map((i) => i.expression)).toEqual(['Bundle.entry[1].resource.period']);
+  });
+});

@@ -1,17 +1,22 @@
 /**
  * Bundle -> Evidence: the plan, its patient, current orders and the patient's logs as typed facts at
  * `now`. Bad input throws one OperationOutcomeError carrying every problem found.
+ * Every value is read as untyped JSON (json.ts): a wrong JSON type in the plan, an exercise order or an
+ * Observation the engine reads is an error at its element (shape.ts), never a TypeError. A malformed plan
+ * is reported on its own (everything else hangs off it); entries that hold no resource are skipped.
  * See: /work/shared/CLINICAL-RULES.md "Terms"; IG-CONTRACT.md "Profiles" and "Extensions".
  */
-import type { Bundle, CarePlan, Extension, OperationOutcomeIssue, Patient } from 'fhir/r4';
+import type { Bundle, CarePlan, OperationOutcomeIssue, Patient } from 'fhir/r4';
 import { CS, EXT, GRADUS_CODE, PHASES, PROFILE } from '../fhir/codes';
 import { issue, OperationOutcomeError, outcome } from '../fhir/outcome';
 import { indexBundle, typeAndId, type BundleIndex, type IndexedEntry } from './bundle-index';
 import { ageOn, calendarAt, compareDateTimes, isDateTime, programWeek, type Calendar } from './days';
 import type { Evidence, PatientFacts } from './evidence-types';
+import { asNumber, asString, field, records, strings, type JsonRecord } from './json';
 import { readObservations } from './observations';
 import { orderKeyOf, readOrders } from './orders';
 import { resolvePolicy } from './policy';
+import { checkShape, PLAN } from './shape';
 import type { Phase, Policy } from './types';
 
 export type * from './evidence-types';
@@ -27,10 +32,12 @@ function fail(issues: OperationOutcomeIssue[]): never {
   throw new OperationOutcomeError(outcome(issues));
 }
 
-/** A CarePlan that is a `gradus-exercise-plan` (by profile or by the exercise-program category). */
+/** A CarePlan that is a `gradus-exercise-plan` (by profile or by the exercise-program category); reads any JSON safely. */
 export function isExercisePlan(plan: CarePlan): boolean {
-  if ((plan.meta?.profile ?? []).includes(PROFILE.exercisePlan)) return true;
-  return (plan.category ?? []).some((cc) => (cc.coding ?? []).some((c) => c.system === CS.gradus && c.code === GRADUS_CODE.exerciseProgram));
+  if (strings(field(plan.meta, 'profile')).includes(PROFILE.exercisePlan)) return true;
+  return records(plan.category).some(({ item }) =>
+    records(item.coding).some(({ item: c }) => c.system === CS.gradus && c.code === GRADUS_CODE.exerciseProgram),
+  );
 }
 
 /** Reads a patient's Bundle at `now`; throws OperationOutcomeError with all problems on bad input. */
@@ -47,6 +54,8 @@ export function readEvidence(bundle: Bundle, options: ReadEvidenceOptions): Evid
   } catch {
     fail([issue('error', 'value', `now '${String(options.now)}' is not an ISO dateTime`, 'now')]);
   }
+  const entryList = (input as JsonRecord).entry;
+  if (entryList !== undefined && !Array.isArray(entryList)) fail([issue('error', 'structure', 'Bundle.entry is not a list', 'Bundle.entry')]);
   const index = indexBundle(bundle);
   if (index.entries.length === 0) fail([issue('error', 'required', 'the Bundle has no entries with a resource', 'Bundle.entry')]);
 
@@ -54,6 +63,8 @@ export function readEvidence(bundle: Bundle, options: ReadEvidenceOptions): Evid
   const planEntry = findPlan(index, issues);
   if (!planEntry) fail(issues);
   const plan = planEntry.resource;
+  // A plan of the wrong JSON shape is reported alone: every later check would only echo it.
+  if (checkShape(plan, PLAN, { path: planEntry.path, name: `plan ${planEntry.reference}`, issues }) > 0) fail(issues);
 
   const patient = readPatient(planEntry, index, calendar, issues);
   const patientKey = typeAndId(plan.subject?.reference ?? '');
@@ -150,7 +161,7 @@ function readPatient(planEntry: IndexedEntry<CarePlan>, index: BundleIndex, cale
     return undefined;
   }
   const resource: Patient = target.resource;
-  const birthDate = resource.birthDate;
+  const birthDate = asString(resource.birthDate);
   const age = birthDate !== undefined && isDateTime(birthDate) ? ageOn(birthDate, calendar.today) : undefined;
   return {
     reference,
@@ -169,10 +180,9 @@ interface PlanExtensionFacts {
   programStart: string;
 }
 
-function findExtension(plan: CarePlan, url: string): { ext: Extension; k: number } | undefined {
-  const k = (plan.extension ?? []).findIndex((e) => e.url === url);
-  const ext = plan.extension?.[k];
-  return ext ? { ext, k } : undefined;
+function findExtension(plan: CarePlan, url: string): { ext: JsonRecord; k: number } | undefined {
+  const found = records(plan.extension).find(({ item }) => item.url === url);
+  return found ? { ext: found.item, k: found.index } : undefined;
 }
 
 /** progression-phase, phase-since, reference-pain, flare-since and period.start, with their issues. */
@@ -182,7 +192,7 @@ function readPlanExtensions(planEntry: IndexedEntry<CarePlan>, calendar: Calenda
   const before = issues.length;
 
   const phaseExt = findExtension(plan, EXT.progressionPhase);
-  const code = phaseExt?.ext.valueCode ?? phaseExt?.ext.valueCoding?.code;
+  const code = asString(phaseExt?.ext.valueCode) ?? asString(field(phaseExt?.ext.valueCoding, 'code'));
   const phase = (PHASES as readonly string[]).includes(code ?? '') ? (code as Phase) : undefined;
   if (!phaseExt) issues.push(issue('error', 'required', 'the plan has no progression-phase extension', `${path}.extension`));
   else if (!phase) issues.push(issue('error', 'code-invalid', `the plan's progression-phase '${code ?? ''}' is not one of ${PHASES.join(', ')}`, `${path}.extension[${phaseExt.k}].value`));
@@ -190,7 +200,7 @@ function readPlanExtensions(planEntry: IndexedEntry<CarePlan>, calendar: Calenda
   const dateExtension = (url: string, name: string): string | undefined => {
     const found = findExtension(plan, url);
     if (!found) return undefined;
-    const value = found.ext.valueDateTime;
+    const value = asString(found.ext.valueDateTime);
     const where = `${path}.extension[${found.k}].value`;
     if (value === undefined || !isDateTime(value)) issues.push(issue('error', 'invalid', `the plan's ${name} is not a dateTime`, where));
     else if (calendar.isFuture(value)) issues.push(issue('error', 'invalid', `the plan's ${name} ${value} is after now (${calendar.now})`, where));
@@ -201,9 +211,10 @@ function readPlanExtensions(planEntry: IndexedEntry<CarePlan>, calendar: Calenda
   const flareSince = dateExtension(EXT.flareSince, 'flare-since');
 
   const painExt = findExtension(plan, EXT.referencePain);
-  const referencePain = painExt?.ext.valueDecimal;
+  const referencePain = asNumber(painExt?.ext.valueDecimal);
   if (painExt && (referencePain === undefined || referencePain < 0 || referencePain > 10)) {
-    issues.push(issue('error', 'value', `the plan's reference-pain ${String(referencePain ?? 'missing')} is outside the 0-10 scale`, `${path}.extension[${painExt.k}].value`));
+    const why = referencePain !== undefined ? `${referencePain} is outside the 0-10 scale` : 'is not a number (valueDecimal)';
+    issues.push(issue('error', 'value', `the plan's reference-pain ${why}`, `${path}.extension[${painExt.k}].value`));
   }
 
   const programStart = plan.period?.start;

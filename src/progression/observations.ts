@@ -1,6 +1,12 @@
 /**
  * The patient's Observations as typed facts: daily pain, check-ins, sessions, tolerance tests, symptom
- * alerts and resting heart rate. Range and date problems are collected as issues, never thrown here.
+ * alerts and resting heart rate. Range, date and structure problems are collected as issues, never thrown.
+ *
+ * Malformed input: an Observation whose kind cannot be read (no readable code or profile), whose subject
+ * is not readably the plan's patient, or whose status is entered-in-error or cancelled is not the patient's
+ * data and is skipped. An Observation of a kind the engine reads that has an element of the wrong JSON
+ * type among those it reads (effective[x], value[x], component, basedOn, code, ...) is an error at that
+ * element, like an unreadable date: skipping it could hide a pain score or a session that decides a regress.
  * See: /work/shared/IG-CONTRACT.md "Profiles", "Session components", "Daily check-in components".
  */
 import type { CodeableConcept, Observation, OperationOutcomeIssue, Quantity } from 'fhir/r4';
@@ -8,6 +14,8 @@ import { CS, GRADUS_CODE, LOINC, LOINC_CODE, PROFILE, UCUM } from '../fhir/codes
 import { issue } from '../fhir/outcome';
 import type { BundleIndex, IndexedEntry } from './bundle-index';
 import { calendarDate, compareDateTimes, isDateTime, type Calendar } from './days';
+import { asNumber, asString, field, records, strings } from './json';
+import { checkShape, OBSERVATION } from './shape';
 import type {
   CheckInComponent,
   DailyValue,
@@ -45,12 +53,13 @@ export interface ReadObservationsOptions {
 
 type Coded = { code?: CodeableConcept };
 
+/** Whether an element's code has this coding (any JSON read safely). */
 function hasCode(element: Coded, system: string, code: string): boolean {
-  return (element.code?.coding ?? []).some((c) => c.system === system && c.code === code);
+  return records(field(element.code, 'coding')).some(({ item }) => item.system === system && item.code === code);
 }
 
 function hasProfile(obs: Observation, url: string): boolean {
-  return (obs.meta?.profile ?? []).includes(url);
+  return strings(field(obs.meta, 'profile')).includes(url);
 }
 
 const gradus = (code: string) => (e: Coded) => hasCode(e, CS.gradus, code);
@@ -84,16 +93,18 @@ type Valued = { valueInteger?: number; valueQuantity?: Quantity };
 
 /** An integer value, or a Quantity's value. */
 function numberOf(element: Valued): number | undefined {
-  return element.valueInteger ?? element.valueQuantity?.value;
+  return asNumber(element.valueInteger) ?? asNumber(field(element.valueQuantity, 'value'));
 }
 
 function unitOf(q: Quantity | undefined): string | undefined {
-  if (!q || (q.system !== undefined && q.system !== UCUM)) return undefined;
-  return q.code ?? q.unit;
+  const system = asString(field(q, 'system'));
+  if (!q || (system !== undefined && system !== UCUM)) return undefined;
+  return asString(q.code) ?? asString(q.unit);
 }
 
 function effectiveOf(obs: Observation): string | undefined {
-  return obs.effectiveDateTime ?? obs.effectiveInstant ?? obs.effectivePeriod?.start ?? obs.effectivePeriod?.end;
+  const period = obs.effectivePeriod;
+  return asString(obs.effectiveDateTime) ?? asString(obs.effectiveInstant) ?? asString(field(period, 'start')) ?? asString(field(period, 'end'));
 }
 
 type Kind = 'session' | 'check-in' | 'pain' | 'alert' | 'tolerance' | 'resting-hr';
@@ -102,7 +113,7 @@ function kindOf(obs: Observation): Kind | undefined {
   if (hasProfile(obs, PROFILE.exerciseSession) || gradus(GRADUS_CODE.exerciseSession)(obs)) return 'session';
   if (hasProfile(obs, PROFILE.dailyCheckIn) || gradus(GRADUS_CODE.dailyCheckIn)(obs)) return 'check-in';
   if (hasProfile(obs, PROFILE.toleranceTest) || gradus(GRADUS_CODE.toleranceTest)(obs)) return 'tolerance';
-  if (hasProfile(obs, PROFILE.symptomAlert) || (obs.code?.coding ?? []).some((c) => c.system === CS.redFlag)) return 'alert';
+  if (hasProfile(obs, PROFILE.symptomAlert) || records(field(obs.code, 'coding')).some(({ item }) => item.system === CS.redFlag)) return 'alert';
   if (loinc(LOINC_CODE.pain)(obs)) return 'pain';
   if (loinc(LOINC_CODE.restingHeartRate)(obs)) return 'resting-hr';
   return undefined;
@@ -138,8 +149,9 @@ export function readObservations(options: ReadObservationsOptions): ObservationF
     if (entry.resource.resourceType !== 'Observation') continue;
     const obs = entry.resource;
     const kind = kindOf(obs);
-    if (!kind || NOT_DATA.has(obs.status) || !isPatient(obs.subject?.reference)) continue;
+    if (!kind || NOT_DATA.has(asString(obs.status) ?? '') || !isPatient(asString(field(obs.subject, 'reference')))) continue;
     const { path } = entry;
+    if (checkShape(obs, OBSERVATION, { path, name: `${describe(kind)} ${entry.reference}`, issues }) > 0) continue;
 
     const problems = scoreProblems(obs, path);
     issues.push(...problems);
@@ -166,7 +178,7 @@ export function readObservations(options: ReadObservationsOptions): ObservationF
         break;
       }
       case 'check-in':
-        for (const component of obs.component ?? []) {
+        for (const { item: component } of records(obs.component)) {
           for (const [name, matches] of CHECK_IN) {
             const value = numberOf(component);
             if (!matches(component) || value === undefined) continue;
@@ -182,7 +194,7 @@ export function readObservations(options: ReadObservationsOptions): ObservationF
       }
       case 'tolerance': {
         const order = basedOnOrder({ obs, entry, kind, index, orderKey, issues });
-        const value = obs.valueQuantity?.value;
+        const value = asNumber(field(obs.valueQuantity, 'value'));
         const unit = unitOf(obs.valueQuantity);
         if (value === undefined || (unit !== 'min' && unit !== 's' && unit !== '{repetitions}')) {
           issues.push(issue('error', 'invalid', `tolerance test ${entry.reference} needs a valueQuantity in min, s or {repetitions}`, `${path}.value`));
@@ -192,17 +204,19 @@ export function readObservations(options: ReadObservationsOptions): ObservationF
         break;
       }
       case 'alert': {
-        const coding = (obs.code?.coding ?? []).find((c) => c.system === CS.redFlag) ?? obs.code?.coding?.[0];
+        const codings = records(field(obs.code, 'coding')).map(({ item }) => item);
+        const coding = codings.find((c) => c.system === CS.redFlag) ?? codings[0];
+        const display = asString(coding?.display);
         alerts.push({
           ...fact,
-          code: coding?.code ?? 'unknown',
-          ...(coding?.display !== undefined ? { display: coding.display } : {}),
+          code: asString(coding?.code) ?? 'unknown',
+          ...(display !== undefined ? { display } : {}),
           present: obs.valueBoolean === true,
         });
         break;
       }
       case 'resting-hr': {
-        const value = obs.valueQuantity?.value;
+        const value = asNumber(field(obs.valueQuantity, 'value'));
         if (value !== undefined) restingHr.push({ ...fact, value });
         break;
       }
@@ -256,12 +270,13 @@ function scoreProblems(obs: Observation, path: string): OperationOutcomeIssue[] 
     }
   };
   if (loinc(LOINC_CODE.pain)(obs)) check(obs, path, 'pain score (LOINC 72514-3)');
-  (obs.component ?? []).forEach((component, j) => {
+  for (const { item, index: j } of records(obs.component)) {
+    const component = item as Valued & Coded;
     if (SCORED.some((matches) => matches(component))) {
-      const coding = component.code.coding?.[0];
-      check(component, `${path}.component[${j}]`, `component ${coding?.code ?? ''}`.trim());
+      const code = asString(field(records(field(component.code, 'coding'))[0]?.item, 'code'));
+      check(component, `${path}.component[${j}]`, `component ${code ?? ''}`.trim());
     }
-  });
+  }
   return out;
 }
 
@@ -276,13 +291,13 @@ interface BasedOnInput {
 
 /** The key of the exercise order an Observation is based on; an issue when basedOn does not resolve to one. */
 function basedOnOrder({ obs, entry, kind, index, orderKey, issues }: BasedOnInput): string | undefined {
-  const refs = obs.basedOn ?? [];
+  const refs = records(obs.basedOn).map(({ item }) => asString(item.reference));
   for (const ref of refs) {
     const target = index.resolve(ref);
     const key = target ? orderKey(target) : undefined;
     if (key !== undefined) return key;
   }
-  const first = refs[0]?.reference;
+  const first = refs[0];
   issues.push(
     issue(
       'error',
@@ -298,7 +313,8 @@ function basedOnOrder({ obs, entry, kind, index, orderKey, issues }: BasedOnInpu
 
 function sessionComponents(obs: Observation): Omit<RawSession, keyof DatedFact | 'orderId'> {
   const out: Omit<RawSession, keyof DatedFact | 'orderId'> = {};
-  for (const c of obs.component ?? []) {
+  for (const { item } of records(obs.component)) {
+    const c = item as Valued & Coded;
     const value = numberOf(c);
     if (value === undefined) continue;
     if (gradus(GRADUS_CODE.painDuring)(c)) out.painDuring = value;

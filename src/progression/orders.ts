@@ -1,6 +1,8 @@
 /**
  * The plan's exercise orders as typed facts: current orders with domain, exercise, dose, frequency,
  * replaces chain, sessions (with next-morning pain) and tolerance tests. Problems are collected as issues.
+ * An exercise order with an element of the wrong JSON type among those the engine reads (shape.ts ORDER and
+ * its exercise-dose) is an error at that element and is read no further.
  * See: /work/shared/IG-CONTRACT.md `gradus-exercise-order`; CLINICAL-RULES.md "Terms".
  */
 import type { CarePlan, OperationOutcomeIssue, ServiceRequest } from 'fhir/r4';
@@ -10,20 +12,22 @@ import type { BundleIndex, IndexedEntry } from './bundle-index';
 import { addDays, isDateTime, type Calendar } from './days';
 import { readDose } from './dose';
 import type { ChainLink, DailyValue, OrderFacts, ToleranceTest } from './evidence-types';
+import { asNumber, asString, field, records, strings } from './json';
 import type { RawSession } from './observations';
+import { checkShape, DOSE_EXTENSION, ORDER } from './shape';
 import type { Domain, Dose, Policy } from './types';
 
 /** The key an order is known by: its id, else its fullUrl (else `#entry[i]`). */
 export function orderKeyOf(entry: IndexedEntry): string | undefined {
   if (entry.resource.resourceType !== 'ServiceRequest') return undefined;
-  return entry.resource.id ?? entry.reference;
+  return asString(entry.resource.id) ?? entry.reference;
 }
 
-/** A ServiceRequest that claims the exercise-order profile or carries the exercise-therapy category. */
+/** A ServiceRequest that claims the exercise-order profile or carries the exercise-therapy category (any JSON read safely). */
 export function isExerciseOrder(order: ServiceRequest): boolean {
-  if ((order.meta?.profile ?? []).includes(PROFILE.exerciseOrder)) return true;
-  return (order.category ?? []).some((cc) =>
-    (cc.coding ?? []).some((c) => (c.system === SNOMED && c.code === EXERCISE_THERAPY) || c.system === CS.exerciseDomain),
+  if (strings(field(order.meta, 'profile')).includes(PROFILE.exerciseOrder)) return true;
+  return records(order.category).some(({ item }) =>
+    records(item.coding).some(({ item: c }) => (c.system === SNOMED && c.code === EXERCISE_THERAPY) || c.system === CS.exerciseDomain),
   );
 }
 
@@ -63,14 +67,14 @@ export function readOrders(options: ReadOrdersOptions): OrderSet {
     if (entry.resource.resourceType !== 'ServiceRequest') continue;
     const order = entry.resource;
     const inActivity = activityKeys.has(entry.index);
-    if (!inActivity && !(isExerciseOrder(order) && isPatient(order.subject?.reference))) continue;
+    if (!inActivity && !(isExerciseOrder(order) && isPatient(asString(field(order.subject, 'reference'))))) continue;
     const typed = entry as IndexedEntry<ServiceRequest>;
-    const key = order.id ?? entry.reference;
+    const key = asString(order.id) ?? entry.reference;
     if (!checked.has(key)) checked.set(key, checkOrder(typed, key, options, inActivity));
   }
 
   const current: Checked[] = activity
-    .map((e) => checked.get(e.resource.id ?? e.reference))
+    .map((e) => checked.get(asString(e.resource.id) ?? e.reference))
     .filter((c): c is Checked => c !== undefined && (c.entry.resource.status === 'active' || c.entry.resource.status === 'on-hold'))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
@@ -89,12 +93,12 @@ export function readOrders(options: ReadOrdersOptions): OrderSet {
 /** The plan's activity references resolved to ServiceRequests (issues for those that do not resolve). */
 function activityOrders({ index, planEntry, issues }: ReadOrdersOptions): IndexedEntry<ServiceRequest>[] {
   const out: IndexedEntry<ServiceRequest>[] = [];
-  (planEntry.resource.activity ?? []).forEach((activity, k) => {
+  for (const { item: activity, index: k } of records(planEntry.resource.activity)) {
     const where = `${planEntry.path}.activity[${k}].reference`;
-    const ref = activity.reference?.reference;
+    const ref = asString(field(activity.reference, 'reference'));
     if (ref === undefined) {
       issues.push(issue('error', 'required', `plan activity ${k} has no reference to an exercise order`, where));
-      return;
+      continue;
     }
     const target = index.resolve(ref);
     if (!target) {
@@ -104,7 +108,7 @@ function activityOrders({ index, planEntry, issues }: ReadOrdersOptions): Indexe
     } else if (!out.includes(target as IndexedEntry<ServiceRequest>)) {
       out.push(target as IndexedEntry<ServiceRequest>);
     }
-  });
+  }
   return out;
 }
 
@@ -115,9 +119,15 @@ function checkOrder(entry: IndexedEntry<ServiceRequest>, key: string, options: R
   const { path } = entry;
   const name = `order ${entry.reference}`;
 
+  let malformed = checkShape(order, ORDER, { path, name, issues });
+  for (const { item, index: k } of records(order.extension)) {
+    if (item.url === EXT.exerciseDose) malformed += checkShape(item, DOSE_EXTENSION, { path: `${path}.extension[${k}]`, name, issues });
+  }
+  if (malformed > 0) return { entry, key };
+
   const dose = readDose(order);
   if (!dose) {
-    const k = (order.extension ?? []).findIndex((e) => e.url === EXT.exerciseDose);
+    const k = records(order.extension).find(({ item }) => item.url === EXT.exerciseDose)?.index ?? -1;
     issues.push(
       k < 0
         ? issue('error', 'required', `${name} has no exercise-dose extension`, `${path}.extension`)
@@ -125,7 +135,7 @@ function checkOrder(entry: IndexedEntry<ServiceRequest>, key: string, options: R
     );
   }
 
-  let authoredOn: string | undefined = order.authoredOn;
+  let authoredOn: string | undefined = asString(order.authoredOn);
   if (authoredOn === undefined) {
     issues.push(issue('error', 'required', `${name} has no authoredOn (when its dose took effect)`, `${path}.authoredOn`));
   } else if (!isDateTime(authoredOn)) {
@@ -135,18 +145,19 @@ function checkOrder(entry: IndexedEntry<ServiceRequest>, key: string, options: R
     issues.push(issue('error', 'invalid', `${name} is authored ${authoredOn}, after now (${calendar.now})`, `${path}.authoredOn`));
   }
 
-  const basedOn = order.basedOn ?? [];
+  const basedOn = records(order.basedOn).map(({ item }) => asString(item.reference));
   const targets = basedOn.map((ref) => index.resolve(ref));
   if (basedOn.length === 0) {
     issues.push(issue('error', 'required', `${name} has no basedOn (the plan it belongs to)`, `${path}.basedOn`));
   } else if (targets.every((t) => t === undefined)) {
-    issues.push(issue('error', 'not-found', `${name} is based on ${basedOn[0]?.reference ?? '(no reference)'}, which is not in the Bundle`, `${path}.basedOn[0]`));
+    issues.push(issue('error', 'not-found', `${name} is based on ${basedOn[0] ?? '(no reference)'}, which is not in the Bundle`, `${path}.basedOn[0]`));
   } else if (inActivity && !targets.includes(planEntry)) {
-    issues.push(issue('error', 'invalid', `${name} is in the plan's activity but based on ${basedOn[0]?.reference ?? '(no reference)'}, not the plan`, `${path}.basedOn[0]`));
+    issues.push(issue('error', 'invalid', `${name} is in the plan's activity but based on ${basedOn[0] ?? '(no reference)'}, not the plan`, `${path}.basedOn[0]`));
   }
 
-  if (inActivity && !isPatient(order.subject?.reference)) {
-    issues.push(issue('error', 'invalid', `${name} is for ${order.subject?.reference ?? 'no subject'}, not the plan's patient`, `${path}.subject`));
+  const subject = asString(field(order.subject, 'reference'));
+  if (inActivity && !isPatient(subject)) {
+    issues.push(issue('error', 'invalid', `${name} is for ${subject ?? 'no subject'}, not the plan's patient`, `${path}.subject`));
   }
   if (inActivity && (order.status === 'active' || order.status === 'on-hold') && domainOf(order) === undefined) {
     issues.push(issue('error', 'required', `${name} has no exercise-domain category (strength, mobility, endurance or neuromotor)`, `${path}.category`));
@@ -155,9 +166,10 @@ function checkOrder(entry: IndexedEntry<ServiceRequest>, key: string, options: R
 }
 
 function domainOf(order: ServiceRequest): Domain | undefined {
-  for (const cc of order.category ?? []) {
-    for (const c of cc.coding ?? []) {
-      if (c.system === CS.exerciseDomain && (DOMAINS as readonly string[]).includes(c.code ?? '')) return c.code as Domain;
+  for (const { item: cc } of records(order.category)) {
+    for (const { item: c } of records(cc.coding)) {
+      const code = asString(c.code) ?? '';
+      if (c.system === CS.exerciseDomain && (DOMAINS as readonly string[]).includes(code)) return code as Domain;
     }
   }
   return undefined;
@@ -165,12 +177,13 @@ function domainOf(order: ServiceRequest): Domain | undefined {
 
 /** Sessions per week from occurrenceTiming.repeat (frequency per period of d or wk). */
 function frequencyPerWeek(order: ServiceRequest): number | undefined {
-  const repeat = order.occurrenceTiming?.repeat;
-  if (repeat?.frequency === undefined) return undefined;
-  const period = repeat.period ?? 1;
+  const repeat = field(order.occurrenceTiming, 'repeat');
+  const frequency = asNumber(field(repeat, 'frequency'));
+  if (frequency === undefined) return undefined;
+  const period = asNumber(field(repeat, 'period')) ?? 1;
   const perUnit = { d: 7, wk: 1 } as Record<string, number | undefined>;
-  const factor = perUnit[repeat.periodUnit ?? 'wk'];
-  return factor === undefined || period <= 0 ? undefined : (repeat.frequency / period) * factor;
+  const factor = perUnit[asString(field(repeat, 'periodUnit')) ?? 'wk'];
+  return factor === undefined || period <= 0 ? undefined : (frequency / period) * factor;
 }
 
 /** The replaces chain from `start`, newest first; stops at an unresolved or looping reference. */
@@ -182,8 +195,8 @@ function chainOf(start: Checked, checked: ReadonlyMap<string, Checked>, index: B
     seen.add(at.key);
     links.push({ id: at.key, reference: at.entry.reference, order: at.entry.resource, dose: at.dose, authoredOn: at.authoredOn });
     let next: Checked | undefined;
-    for (const ref of at.entry.resource.replaces ?? []) {
-      const target = index.resolve(ref);
+    for (const { item: ref } of records(at.entry.resource.replaces)) {
+      const target = index.resolve(asString(ref.reference));
       const key = target ? orderKeyOf(target) : undefined;
       next = key !== undefined ? checked.get(key) : undefined;
       if (next) break;
@@ -213,8 +226,10 @@ function orderFacts(c: Checked, checked: ReadonlyMap<string, Checked>, options: 
   const toleranceTests = [...chainIds]
     .flatMap((id) => testsByOrder.get(id) ?? [])
     .sort((a, b) => (a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
-  const coding = order.code?.coding?.find((x) => x.system === CS.exercise) ?? order.code?.coding?.[0];
-  const display = coding?.display ?? order.code?.text;
+  const codings = records(field(order.code, 'coding')).map(({ item }) => item);
+  const found = codings.find((x) => x.system === CS.exercise) ?? codings[0];
+  const coding = found ? { system: asString(found.system), code: asString(found.code), display: asString(found.display) } : undefined;
+  const display = coding?.display ?? asString(field(order.code, 'text'));
   const frequency = frequencyPerWeek(order);
   return {
     id: c.key,

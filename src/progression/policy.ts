@@ -3,9 +3,10 @@
  * extension, overridden by the caller. Invalid values are collected as issues.
  * See: /work/shared/IG-CONTRACT.md "Extensions" (`progression-policy`); CLINICAL-RULES.md (defaults).
  */
-import type { CarePlan, Extension, OperationOutcomeIssue } from 'fhir/r4';
+import type { CarePlan, OperationOutcomeIssue } from 'fhir/r4';
 import { EXT, INTENSITY_MEASURES, MODES } from '../fhir/codes';
 import { issue } from '../fhir/outcome';
+import { records, type JsonRecord } from './json';
 import { DEFAULT_POLICY, type IntensityMeasure, type Mode, type Policy } from './types';
 
 export interface PolicyOptions {
@@ -40,19 +41,21 @@ function validNumber(part: NumericPart, value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 
-/** The plan's `progression-policy` extension as a partial policy. */
-function fromExtension(ext: Extension, where: string, issues: OperationOutcomeIssue[]): Partial<Policy> {
+/** The plan's `progression-policy` extension as a partial policy (parts that are not objects are skipped). */
+function fromExtension(ext: JsonRecord, where: string, issues: OperationOutcomeIssue[]): Partial<Policy> {
   const out: Partial<Policy> = {};
-  (ext.extension ?? []).forEach((part, k) => {
+  for (const { item: part, index: k } of records(ext.extension)) {
     const at = `${where}.extension[${k}].value`;
+    const code = part.valueCode;
+    const shown = typeof code === 'string' ? code : (JSON.stringify(code) ?? '');
     switch (part.url) {
       case 'mode':
-        if (isMode(part.valueCode)) out.mode = part.valueCode;
-        else issues.push(issue('error', 'code-invalid', `progression-policy mode '${part.valueCode ?? ''}' is not one of ${MODES.join(', ')}`, at));
+        if (isMode(code)) out.mode = code;
+        else issues.push(issue('error', 'code-invalid', `progression-policy mode '${shown}' is not one of ${MODES.join(', ')}`, at));
         break;
       case 'intensityBy':
-        if (isIntensity(part.valueCode)) out.intensityBy = part.valueCode;
-        else issues.push(issue('error', 'code-invalid', `progression-policy intensityBy '${part.valueCode ?? ''}' is not one of ${INTENSITY_MEASURES.join(', ')}`, at));
+        if (isIntensity(code)) out.intensityBy = code;
+        else issues.push(issue('error', 'code-invalid', `progression-policy intensityBy '${shown}' is not one of ${INTENSITY_MEASURES.join(', ')}`, at));
         break;
       case 'painCeiling':
       case 'stableSessions':
@@ -63,7 +66,7 @@ function fromExtension(ext: Extension, where: string, issues: OperationOutcomeIs
       default:
         break;
     }
-  });
+  }
   return out;
 }
 
@@ -94,8 +97,7 @@ function fromOverrides(overrides: Partial<Policy>, issues: OperationOutcomeIssue
 
 /** DEFAULT_POLICY < plan `progression-policy` < caller overrides. */
 export function resolvePolicy({ plan, planPath, overrides, issues }: PolicyOptions): Policy {
-  const k = (plan.extension ?? []).findIndex((e) => e.url === EXT.progressionPolicy);
-  const ext = k < 0 ? undefined : plan.extension?.[k];
-  const fromPlan = ext ? fromExtension(ext, `${planPath}.extension[${k}]`, issues) : {};
+  const found = records(plan.extension).find(({ item }) => item.url === EXT.progressionPolicy);
+  const fromPlan = found ? fromExtension(found.item, `${planPath}.extension[${found.index}]`, issues) : {};
   return { ...DEFAULT_POLICY, ...fromPlan, ...fromOverrides(overrides ?? {}, issues) };
 }
