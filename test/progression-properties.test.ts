@@ -152,10 +152,29 @@ describe('progress() properties', () => {
         const s2 = { ...a2.bundle, timestamp: s0.timestamp };
         expect(applyTransaction(s2, run(s2).transaction).outcomes.some((x) => x.changed)).toBe(false);
       }),
-      runs(100),
+      { ...runs(100), examples: [[BASELINE_SAME_DOSE]] },
     );
   });
 });
+
+/** Baseline established at the placeholder dose (no new order), then build: the re-run progressed on baseline-phase sessions. */
+const BASELINE_SAME_DOSE: GenerateOptions = {
+  seed: 10,
+  now: '2026-11-27T09:00:00+01:00',
+  weeks: 11,
+  phase: 'baseline',
+  domains: ['mobility'],
+  mode: 'pain-guided',
+  painLevel: 0,
+  painPattern: 'stable',
+  sessionPain: 'low',
+  fatigueHigh: false,
+  alert: false,
+  checkInRate: 0.5535376814659686,
+  adherence: 0.3,
+  quantityPain: false,
+  heartRate: false,
+};
 
 /**
  * Histories where the spec itself promises a quiet same-day re-run: one order per domain (so alternating

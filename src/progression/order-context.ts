@@ -3,6 +3,7 @@
  * (rationale sentences, evidence references, day words).
  */
 import type { BaselinePain } from './baseline-pain';
+import { compareDateTimes } from './days';
 import type { DatedFact, Evidence, OrderFacts, Session } from './evidence-types';
 import type { DecisionCode, OrderEvaluation } from './types';
 
@@ -47,3 +48,28 @@ export const NO_BASELINE = 'no baseline pain on record';
 
 /** Tolerance for comparisons of recorded values with computed thresholds. */
 export const EPSILON = 1e-9;
+
+/** An order's sessions that count towards progress, and what they are counted from ("its last change on ..."). */
+export interface CountingSessions {
+  sessions: Session[];
+  since: string;
+}
+
+/**
+ * The sessions that count for progress in phase build: those on or after the later of the order's
+ * authoredOn (its sessions, by calendar day) and the phase start recorded in `phase-since` (by instant),
+ * so after any phase change `stableSessions` fresh sessions are needed, and a same-day re-run after a
+ * baseline, resume or return to build that left the order as it was does not progress it at once.
+ * Only the recorded phase start counts: its fallback (the latest authoredOn among current orders) would tie
+ * one order's sessions to another order's last change. Regress (safety) still reads all of order.sessions.
+ * See: implementation-guide.md "Extensions to the contract" (sessions that count after a phase change).
+ */
+export function countingSessions(order: OrderFacts, evidence: Pick<Evidence, 'phaseSince'>): CountingSessions {
+  const lastChange: CountingSessions = { sessions: order.sessions, since: `its last change on ${order.authoredOn.slice(0, 10)}` };
+  const phaseSince = evidence.phaseSince;
+  if (phaseSince === undefined || compareDateTimes(phaseSince, order.authoredOn) <= 0) return lastChange;
+  return {
+    sessions: order.sessions.filter((s) => compareDateTimes(s.at, phaseSince) >= 0),
+    since: `the phase began on ${phaseSince.slice(0, 10)}`,
+  };
+}

@@ -120,6 +120,27 @@ describe('pain-guided order rules', () => {
   });
 });
 
+describe('sessions that count for progress after a phase change', () => {
+  // order s1 authored on day 10; qualifying sessions on day 4 (2026-11-16) and day 2 (2026-11-18) at 17:00
+  it.each<[string, { phaseSinceDay: number | null; phaseSinceTime?: string }, string, string]>([
+    ['no phase-since: every session since its last change counts', { phaseSinceDay: null }, 'progress', 'Progressed: 2 qualifying sessions in a row (2026-11-16, 2026-11-18)'],
+    ['phase-since before authoredOn: every session since its last change counts', { phaseSinceDay: 30 }, 'progress', 'Progressed: 2 qualifying sessions in a row (2026-11-16, 2026-11-18)'],
+    ['phase-since at the first session: it still counts', { phaseSinceDay: 4, phaseSinceTime: '17:00' }, 'progress', 'Progressed: 2 qualifying sessions in a row (2026-11-16, 2026-11-18)'],
+    ['phase-since a minute after the first session: it no longer counts', { phaseSinceDay: 4, phaseSinceTime: '17:01' }, 'hold', 'Held: 1 of 2 sessions needed since the phase began on 2026-11-16'],
+    ['phase-since today (a same-day re-run after baseline -> build): none counts', { phaseSinceDay: 0, phaseSinceTime: '08:00' }, 'hold', 'Held: 0 of 2 sessions needed since the phase began on 2026-11-20'],
+  ])('%s', (_name, plan, decision, rationale) => {
+    const out = orderOf(run(strength([ok, ok]).withPlan(plan)), 's1');
+    expect(out.decision).toBe(decision);
+    expect(out.rationale).toMatch(new RegExp(`^${rationale.replace(/[()]/g, '\\$&')}`));
+  });
+
+  it('still regresses on a session from before the phase began (safety reads every session since authoredOn)', () => {
+    const out = orderOf(run(strength([{ ...ok, painDuring: 7 }, ok]).withPlan({ phaseSinceDay: 0 })), 's1');
+    expect(out.decision).toBe('regress');
+    expect(out.rationale).toMatch(/pain during session on 2026-11-16 was 7\/10 > ceiling 5/);
+  });
+});
+
 describe('week-over-week rise', () => {
   const weekly = (w3: number, w2: number, w1: number) => ({ ...flat(w3, 14, 20), ...flat(w2, 7, 13), ...flat(w1, 0, 6) });
   function withPain(pains: Record<number, number>, referencePain?: number): BundleBuilder {

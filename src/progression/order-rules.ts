@@ -5,7 +5,7 @@
  */
 import { compareDateTimes } from './days';
 import type { OrderFacts } from './evidence-types';
-import { hold, NO_BASELINE, refs, sessionRefs, type RuleContext } from './order-context';
+import { countingSessions, hold, NO_BASELINE, refs, sessionRefs, type RuleContext } from './order-context';
 import { final, lastSetText, progressVerdict, twoForTwo, type OrderVerdict } from './progress-verdict';
 import { qualify } from './qualification';
 import { quotaRule } from './quota';
@@ -13,7 +13,7 @@ import { regressRule } from './regress';
 import { describeTrend, weeklyTrend } from './trend';
 import type { OrderEvaluation } from './types';
 
-/** Pain-guided rules 1-4 for one order. */
+/** Pain-guided rules 1-4 for one order: regress reads all its sessions, progress only those counting since the phase began. */
 function painGuided(order: OrderFacts, ctx: RuleContext): OrderVerdict {
   const regress = regressRule(order, ctx);
   if (regress) return final(regress);
@@ -24,9 +24,10 @@ function painGuided(order: OrderFacts, ctx: RuleContext): OrderVerdict {
   if (trend?.rose) return final(hold(order, [describeTrend(trend)], refs(trend.values)));
 
   const n = ctx.evidence.policy.stableSessions;
-  const last = order.sessions.slice(-n);
+  const counting = countingSessions(order, ctx.evidence);
+  const last = counting.sessions.slice(-n);
   if (last.length < n) {
-    return final(hold(order, [`${last.length} of ${n} sessions needed since its last change on ${order.authoredOn.slice(0, 10)}`], sessionRefs(last)));
+    return final(hold(order, [`${last.length} of ${n} sessions needed since ${counting.since}`], sessionRefs(last)));
   }
   const verdicts = last.map((s) => ({ s, q: qualify(s, { order, baseline: B, policy: ctx.evidence.policy }) }));
   const failing = verdicts.filter((v) => !v.q.qualifies);

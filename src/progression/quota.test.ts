@@ -8,12 +8,14 @@ interface Spec {
   frequency?: number;
   sessions?: [number, SessionSpec][];
   pains?: Record<number, number>;
+  /** Day of phase-since at 09:00 (default 30, before the order). */
+  phaseSinceDay?: number;
 }
 
 /** Quota mode, B = 3, one endurance order. */
-function quota({ authoredDay = 10, frequency = 3, sessions = [[5, {}], [2, {}]], pains = {} }: Spec): BundleBuilder {
+function quota({ authoredDay = 10, frequency = 3, sessions = [[5, {}], [2, {}]], pains = {}, phaseSinceDay = 30 }: Spec): BundleBuilder {
   const b = scenario()
-    .withPlan({ policy: { mode: 'quota-based' } })
+    .withPlan({ policy: { mode: 'quota-based' }, phaseSinceDay })
     .pains({ ...flat(3, 7, 20), ...pains })
     .order({ id: 'w', domain: 'endurance', dose: WALK, authoredDay, frequency });
   for (const [day, spec] of sessions) b.session('w', day, { painDuring: 3, duration: 20, ...spec });
@@ -32,6 +34,8 @@ describe('quota-based order rule', () => {
     ['boom-bust: 31 min (> 150% of 20) then M = B + 2 holds', { sessions: [[5, { duration: 31 }], [2, {}]], pains: { 4: 5 } }, 'hold', /^Held: boom-bust pattern: session on 2026-11-15 lasted 31 min > 150% of 20 min, then next-morning pain 5\/10 >= B \+ 2 = 5/],
     ['30 min (exactly 150%) is no boom', { sessions: [[5, { duration: 30 }], [2, {}]], pains: { 4: 5 } }, 'progress', /^Progressed/],
     ['an overshoot followed by M = B + 1 is no bust', { sessions: [[5, { duration: 40 }], [2, {}]], pains: { 4: 4 } }, 'progress', /^Progressed/],
+    ['after a phase change on day 5, the 2 sessions from day 5 on count', { phaseSinceDay: 5 }, 'progress', /did 2 of 3 prescribed sessions in the last 7 days since the phase began on 2026-11-15/],
+    ['after a phase change on day 4, only 1 session counts', { phaseSinceDay: 4 }, 'hold', /^Held: quota: did 1 of 3 prescribed sessions in the last 7 days since the phase began on 2026-11-16 \(needs at least 2/],
   ])('%s', (_name, spec, decision, rationale) => {
     const out = orderOf(run(quota(spec)), 'w');
     expect(out.decision).toBe(decision);

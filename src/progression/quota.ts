@@ -6,7 +6,7 @@
  */
 import { formatNumber } from './dose';
 import type { OrderFacts, Session } from './evidence-types';
-import { days, EPSILON, hold, NO_BASELINE, refs, sessionRefs, type RuleContext } from './order-context';
+import { countingSessions, days, EPSILON, hold, NO_BASELINE, refs, sessionRefs, type RuleContext } from './order-context';
 import { final, lastSetText, progressVerdict, twoForTwo, type OrderVerdict } from './progress-verdict';
 
 export const QUOTA_ACTIVE_DAYS = 7;
@@ -43,7 +43,7 @@ function boomBust(order: OrderFacts, B: number): { reason: string; session: Sess
   return undefined;
 }
 
-/** The quota rule for one order. */
+/** The quota rule for one order: boom-bust reads all its sessions, the quota only those counting since the phase began. */
 export function quotaRule(order: OrderFacts, ctx: RuleContext): OrderVerdict {
   const B = ctx.baseline.value;
   if (B === undefined) return final(hold(order, [NO_BASELINE], sessionRefs(order.sessions)));
@@ -56,12 +56,14 @@ export function quotaRule(order: OrderFacts, ctx: RuleContext): OrderVerdict {
   }
   const frequency = order.frequencyPerWeek;
   if (frequency === undefined) return final(hold(order, ['quota: the order states no sessions per week (occurrenceTiming)']));
-  const recent = order.sessions.filter((s) => s.day >= 0 && s.day <= 6);
+  const counting = countingSessions(order, ctx.evidence);
+  const recent = counting.sessions.filter((s) => s.day >= 0 && s.day <= 6);
   const needed = Math.ceil((QUOTA_SHARE.num * frequency) / QUOTA_SHARE.den - EPSILON);
-  const did = `did ${recent.length} of ${formatNumber(frequency)} prescribed sessions in the last 7 days`;
+  const window = counting.sessions === order.sessions ? 'in the last 7 days' : `in the last 7 days since ${counting.since}`;
+  const did = `did ${recent.length} of ${formatNumber(frequency)} prescribed sessions ${window}`;
   if (recent.length < needed) return final(hold(order, [`quota: ${did} (needs at least ${needed}, 2/3)`], refs(recent)));
 
-  const last = order.sessions.slice(-ctx.evidence.policy.stableSessions);
+  const last = counting.sessions.slice(-ctx.evidence.policy.stableSessions);
   const met = last.length === ctx.evidence.policy.stableSessions && twoForTwo(order, last);
   const why = [`quota met: active ${days(order.authoredDay)} and ${did} (at least ${needed} needed)`];
   const lastSet = lastSetText(order, last, met);

@@ -26,6 +26,8 @@ export interface PlanSpec {
   phase?: Phase;
   /** Day number of phase-since; null leaves the extension out. */
   phaseSinceDay?: number | null;
+  /** Local time of phase-since (default 09:00). */
+  phaseSinceTime?: string;
   referencePain?: number;
   flareSinceDay?: number;
   /** Day number of period.start. */
@@ -185,7 +187,7 @@ export class BundleBuilder {
     const s = this.planSpec;
     const extension: Extension[] = [{ url: EXT.progressionPhase, valueCode: s.phase ?? 'build' }];
     const sinceDay = s.phaseSinceDay === undefined ? 30 : s.phaseSinceDay;
-    if (sinceDay !== null) extension.push({ url: EXT.phaseSince, valueDateTime: at(sinceDay, '09:00') });
+    if (sinceDay !== null) extension.push({ url: EXT.phaseSince, valueDateTime: at(sinceDay, s.phaseSinceTime ?? '09:00') });
     if (s.referencePain !== undefined) extension.push({ url: EXT.referencePain, valueDecimal: s.referencePain });
     if (s.flareSinceDay !== undefined) extension.push({ url: EXT.flareSince, valueDateTime: at(s.flareSinceDay, '09:00') });
     if (s.policy) {
