@@ -207,3 +207,36 @@ describe('alternating focus', () => {
     expect([orderOf(out, 'a').decision, orderOf(out, 'b').decision]).toEqual(['progress', 'hold']);
   });
 });
+
+describe('alternating focus across runs: a same-domain order that progressed in the last 7 days', () => {
+  /** Order a (strength, 2 qualifying sessions) and sibling p, whose last change (p0 -> p) was on `day`. */
+  function withSibling(day: number, from: Dose, to: Dose, domain: 'strength' | 'mobility' = 'strength'): BundleBuilder {
+    return scenario()
+      .pains(flat(3, 0, 20))
+      .order({ id: 'a', dose: LOADED, authoredDay: 10, code: 'step-up' })
+      .session('a', 4, ok)
+      .session('a', 2, ok)
+      .order({ id: 'p0', dose: from, domain, authoredDay: 30, status: 'completed' })
+      .order({ id: 'p', dose: to, domain, authoredDay: day, replaces: 'p0', code: 'sit-to-stand' });
+  }
+  const before: Dose = { sets: 2, reps: 10, step: 2 };
+
+  it.each<[string, number, Dose, Dose, 'strength' | 'mobility', string]>([
+    ['progressed 6 days ago: holds', 6, before, { ...before, reps: 12, step: 3 }, 'strength', 'hold'],
+    ['progressed 7 days ago: progresses', 7, before, { ...before, reps: 12, step: 3 }, 'strength', 'progress'],
+    ['progressed today: holds (a same-day re-run)', 0, before, { ...before, reps: 12, step: 3 }, 'strength', 'hold'],
+    ['regressed 2 days ago: progresses', 2, before, { ...before, reps: 8, step: 1 }, 'strength', 'progress'],
+    ['resumed at a higher dose with the same step 2 days ago: progresses', 2, before, { ...before, sets: 3 }, 'strength', 'progress'],
+    ['without steps, raised its dose 2 days ago: holds', 2, { sets: 2, reps: 10 }, { sets: 2, reps: 12 }, 'strength', 'hold'],
+    ['without steps, lowered its dose 2 days ago: progresses', 2, { sets: 2, reps: 10 }, { sets: 2, reps: 8 }, 'strength', 'progress'],
+    ['another domain progressed 2 days ago: progresses', 2, before, { ...before, reps: 12, step: 3 }, 'mobility', 'progress'],
+  ])('sibling %s', (_name, day, from, to, domain, decision) => {
+    expect(orderOf(run(withSibling(day, from, to, domain)), 'a').decision).toBe(decision);
+  });
+
+  it('names the sibling and when it progressed', () => {
+    const out = orderOf(run(withSibling(3, before, { ...before, reps: 12, step: 3 })), 'a');
+    expect(out.rationale).toBe('Held: alternating focus: one strength order progresses at a time, and sit-to-stand progressed on 2026-11-17 (within the last 7 days)');
+    expect(out.newDose).toBeUndefined();
+  });
+});

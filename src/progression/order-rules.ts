@@ -4,6 +4,7 @@
  * See: /work/shared/CLINICAL-RULES.md "Order-level rules" and "Alternating focus".
  */
 import { compareDateTimes } from './days';
+import { isLower } from './dose';
 import type { OrderFacts } from './evidence-types';
 import { countingSessions, hold, NO_BASELINE, refs, sessionRefs, type RuleContext } from './order-context';
 import { final, lastSetText, progressVerdict, twoForTwo, type OrderVerdict } from './progress-verdict';
@@ -43,15 +44,40 @@ function painGuided(order: OrderFacts, ctx: RuleContext): OrderVerdict {
   return progressVerdict(order, [...why, ...notes], { twoForTwo: met, evidence: sessionRefs(last) });
 }
 
+/** Days (0-6: the last 7 days) in which a same-domain order's progress makes the others hold. */
+export const FOCUS_DAYS = 7;
+
+/**
+ * Whether an order's last change was a `progress`: its step rose over the order it replaces (progress is the
+ * only change that raises the step); without steps on either, its dose is higher than the one it replaced.
+ */
+export function lastChangeWasProgress(order: OrderFacts): boolean {
+  const [current, replaced] = order.chain;
+  if (!current || !replaced) return false;
+  if (current.dose.step !== undefined || replaced.dose.step !== undefined) return (current.dose.step ?? 1) > (replaced.dose.step ?? 1);
+  return isLower(replaced.dose, current.dose, order.domain);
+}
+
+/** The name of an order's exercise for rationales. */
+function exerciseName(order: OrderFacts): string {
+  return order.exercise.display ?? order.exercise.code ?? order.id;
+}
+
 /**
  * Alternating focus: of the orders that would progress, one per domain does (the oldest last change,
- * then the smaller id); the others hold with "alternating focus".
+ * then the smaller id); the others hold with "alternating focus". An order also holds when another current
+ * order of its domain progressed (its last change was a progress) within the last 7 days, so that focus
+ * alternates week by week and a same-day re-run does not hand the turn straight to the next order.
+ * See: implementation-guide.md "Extensions to the contract" (alternating focus across runs).
  */
 export function alternateFocus(orders: readonly OrderFacts[], verdicts: readonly OrderVerdict[]): OrderEvaluation[] {
+  const recent = orders.filter((o) => lastChangeWasProgress(o) && o.authoredDay >= 0 && o.authoredDay < FOCUS_DAYS);
+  const recentSibling = (order: OrderFacts): OrderFacts | undefined =>
+    recent.find((o) => o.id !== order.id && o.domain === order.domain);
   const winners = new Map<string, OrderFacts>();
   verdicts.forEach((v, i) => {
     const order = orders[i];
-    if (v.kind !== 'progress' || !order) return;
+    if (v.kind !== 'progress' || !order || recentSibling(order)) return;
     const best = winners.get(order.domain);
     const older = !best || compareDateTimes(order.authoredOn, best.authoredOn) < 0 || (compareDateTimes(order.authoredOn, best.authoredOn) === 0 && order.id < best.id);
     if (older) winners.set(order.domain, order);
@@ -59,12 +85,20 @@ export function alternateFocus(orders: readonly OrderFacts[], verdicts: readonly
   return verdicts.map((v, i) => {
     const order = orders[i];
     if (v.kind !== 'progress' || !order) return v.evaluation;
+    const sibling = recentSibling(order);
+    if (sibling) {
+      const when = sibling.authoredOn.slice(0, 10);
+      return hold(
+        order,
+        [`alternating focus: one ${order.domain} order progresses at a time, and ${exerciseName(sibling)} progressed on ${when} (within the last ${FOCUS_DAYS} days)`],
+        v.evaluation.evidence,
+      );
+    }
     const winner = winners.get(order.domain);
     if (!winner || winner.id === order.id) return v.evaluation;
-    const name = winner.exercise.display ?? winner.exercise.code ?? winner.id;
     return hold(
       order,
-      [`alternating focus: one ${order.domain} order progresses at a time, and ${name} (last change ${winner.authoredOn.slice(0, 10)}) goes first`],
+      [`alternating focus: one ${order.domain} order progresses at a time, and ${exerciseName(winner)} (last change ${winner.authoredOn.slice(0, 10)}) goes first`],
       v.evaluation.evidence,
     );
   });
