@@ -8,6 +8,8 @@ import { compile, type UserInvocationTable } from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
 import type { Run, ResourceScope } from './context';
 import type { Constraint } from './structure';
+import { fastEvaluator } from './fast-fhirpath';
+import { cachedByValue } from './invariant-cache';
 import { NATIVE_INVARIANTS } from './native-invariants';
 import { holdsVacuously } from './vacuous';
 
@@ -102,8 +104,15 @@ function holdsMemo(run: Run, c: Constraint, target: InvariantTarget): boolean | 
 }
 
 function evaluate(expression: string, target: InvariantTarget): boolean | Error {
-  const fn = evaluator(target.base === 'decimal' ? undefined : target.base, expression);
+  const fast = fastEvaluator(expression)?.(target.value);
+  if (fast !== undefined) return truthy(fast);
+  const base = target.base === 'decimal' ? undefined : target.base;
+  const fn = evaluator(base, expression);
   if (fn instanceof Error) return fn;
+  return cachedByValue(base ?? '', expression, target.value, () => apply(fn, target));
+}
+
+function apply(fn: Evaluator, target: InvariantTarget): boolean | Error {
   try {
     return truthy(fn(target.value, { resource: target.scope.resource, rootResource: target.scope.rootResource }));
   } catch (err) {

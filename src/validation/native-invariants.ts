@@ -58,6 +58,8 @@ function localRefs(value: unknown, out: Set<string>): Set<string> {
 }
 
 const contained = (r: unknown): Json[] => (isObject(r) ? list(r.contained).filter(isObject) : []);
+const entries = (b: unknown): Json[] => (isObject(b) ? list(b.entry).filter(isObject) : []);
+const bundleType = (b: unknown): string => (isObject(b) && typeof b.type === 'string' ? b.type : '');
 
 export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
   'ele-1': {
@@ -142,6 +144,40 @@ export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
     expression: "operator = 'exists' implies (answer is Boolean)",
     why: 'fhirpath.js does not match FHIR boolean against the System type name `Boolean`; the HL7 validator does',
     evaluate: (v) => !isObject(v) || v.operator !== 'exists' || typeof v.answerBoolean === 'boolean',
+  },
+  'bdl-3': {
+    expression: "entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' or %resource.type = 'history'))",
+    why: 'iterates every entry of every Bundle; same rule without a fhirpath round trip per entry',
+    evaluate: (v) => entries(v).every((e) => (e.request !== undefined) === ['batch', 'transaction', 'history'].includes(bundleType(v))),
+  },
+  'bdl-4': {
+    expression: "entry.all(response.exists() = (%resource.type = 'batch-response' or %resource.type = 'transaction-response' or %resource.type = 'history'))",
+    why: 'iterates every entry of every Bundle',
+    evaluate: (v) => entries(v).every((e) => (e.response !== undefined) === ['batch-response', 'transaction-response', 'history'].includes(bundleType(v))),
+  },
+  'bdl-5': {
+    expression: 'resource.exists() or request.exists() or response.exists()',
+    why: 'runs on every Bundle entry',
+    evaluate: (v) => !isObject(v) || v.resource !== undefined || v.request !== undefined || v.response !== undefined,
+  },
+  'bdl-7': {
+    expression: "(type = 'history') or entry.where(fullUrl.exists()).select(fullUrl&resource.meta.versionId).isDistinct()",
+    why: 'iterates every entry of every Bundle; fullUrl plus versionId (empty when absent, as & does) must be unique',
+    evaluate: (v) => {
+      if (bundleType(v) === 'history') return true;
+      const keys = entries(v)
+        .filter((e) => typeof e.fullUrl === 'string')
+        .map((e) => {
+          const meta = isObject(e.resource) && isObject(e.resource.meta) ? e.resource.meta : {};
+          return `${String(e.fullUrl)}${typeof meta.versionId === 'string' ? meta.versionId : ''}`;
+        });
+      return new Set(keys).size === keys.length;
+    },
+  },
+  'bdl-8': {
+    expression: "fullUrl.exists() implies fullUrl.contains('/_history/').not()",
+    why: 'runs on every Bundle entry',
+    evaluate: (v) => !isObject(v) || typeof v.fullUrl !== 'string' || !v.fullUrl.includes('/_history/'),
   },
   'txt-1': {
     expression: 'htmlChecks()',

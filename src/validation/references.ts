@@ -73,6 +73,11 @@ export function referenceType(ref: string): string | undefined {
   return RELATIVE.exec(ref)?.[1] ?? ABSOLUTE.exec(ref)?.[2];
 }
 
+function claimedProfiles(r: Json): string[] {
+  const meta = r.meta;
+  return isObject(meta) && Array.isArray(meta.profile) ? meta.profile.filter((p): p is string => typeof p === 'string') : [];
+}
+
 /** Allowed target types (undefined = any) and the profiles a target must meet per type. */
 function allowedTargets(run: Run, types: readonly TypeRef[]): Map<string, string[]> | undefined {
   const refs = types.filter((t) => t.code === 'Reference');
@@ -137,7 +142,9 @@ export function checkReference(run: Run, value: Json, element: ReferenceElement,
     );
     return;
   }
-  if (target && profiles.length > 0 && !profiles.some((p) => run.conforms(target, p, scope))) {
+  // A target that claims the profile is validated against it where it sits (its errors are reported there).
+  const claimed = target ? claimedProfiles(target) : [];
+  if (target && profiles.length > 0 && !profiles.some((p) => claimed.includes(p) || run.conforms(target, p, scope))) {
     run.issues.error('structure', `The referenced ${actual} does not conform to ${profiles.join(' or ')}`, expr);
   }
 }
