@@ -40,6 +40,17 @@ describe('rule 5: deload', () => {
     expect(run(b).plan.decision === 'deload').toBe(fires);
   });
 
+  it.each<[string, number, number[], boolean]>([
+    ['3 high-fatigue days on or after a phase start on day 4 deload', 4, [4, 3, 0], true],
+    ['a phase start on day 3 leaves only 2 of them: no deload', 3, [4, 3, 0], false],
+    ['a phase start today (a same-day re-run after a resume) leaves 1: no deload', 0, [5, 3, 0], false],
+  ])('counts fatigue only since the phase start: %s', (_name, phaseSinceDay, days, fires) => {
+    const b = build({ programStartDay: 20, phaseSinceDay });
+    for (const d of days) b.checkIn(d, { fatigue: 7 });
+    b.checkIn(1, { fatigue: 6 });
+    expect(run(b).plan.decision === 'deload').toBe(fires);
+  });
+
   it('cuts volume by 40% per domain and keeps intensity', () => {
     const out = run(build());
     expect(out.plan).toEqual({

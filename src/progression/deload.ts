@@ -14,11 +14,18 @@ export const FATIGUE_HIGH = 7;
 export const FATIGUE_DAYS = 3;
 export const DELOAD_DAYS = 7;
 
-/** Days 0-6 with fatigue >= 7 (earliest check-in value of each day). */
-export function highFatigueDays(evidence: Pick<Evidence, 'checkIns'>): DailyValue[] {
+/**
+ * Days 0-6 with fatigue >= 7 (earliest check-in value of each day), counting only days on or after the
+ * phase start, as rule 2 does for flares: fatigue from before a resume, a return to build or the end of the
+ * baseline does not deload the new phase at once (a same-day re-run stays quiet).
+ * See: implementation-guide.md "Extensions to the contract" (fatigue days since the phase start).
+ */
+export function highFatigueDays(evidence: Pick<Evidence, 'checkIns' | 'phaseStartDay'>): DailyValue[] {
+  const start = evidence.phaseStartDay;
   return evidence.checkIns.flatMap((log) => {
     const f = log.values.fatigue;
-    return f && log.day >= 0 && log.day <= 6 && f.value >= FATIGUE_HIGH ? [f] : [];
+    const inWindow = log.day >= 0 && log.day <= 6 && (start === undefined || log.day <= start);
+    return f && inWindow && f.value >= FATIGUE_HIGH ? [f] : [];
   });
 }
 
