@@ -211,6 +211,45 @@ function expectationsOf(run: Run, sliced: ElementNode, slice: ElementNode): (Exp
   return hit;
 }
 
+const codedIndexes = new WeakMap<ElementNode, Map<string, number> | null>();
+
+/**
+ * When every slice is told apart by one pattern CodeableConcept holding a single system+code coding (the
+ * usual component/category slicing), `system|code` -> slice position: a lookup instead of matching each
+ * pattern. Same verdict: such a pattern matches exactly the values that have a coding with that system and code.
+ */
+function codedIndex(run: Run, sliced: ElementNode): Map<string, number> | null {
+  let hit = codedIndexes.get(sliced);
+  if (hit !== undefined) return hit;
+  hit = new Map<string, number>();
+  if (sliced.slicing?.discriminators.length !== 1) hit = null;
+  for (let i = 0; hit && i < sliced.slices.length; i += 1) {
+    const e = expectationsOf(run, sliced, sliced.slices[i] as ElementNode)[0];
+    const coding = e?.kind === 'pattern' && isObject(e.value) && Object.keys(e.value).length === 1 && Array.isArray(e.value.coding) && e.value.coding.length === 1 ? (e.value.coding[0] as unknown) : undefined;
+    if (!isObject(coding) || Object.keys(coding).length !== 2 || typeof coding.system !== 'string' || typeof coding.code !== 'string') {
+      hit = null;
+      break;
+    }
+    const key = `${coding.system}|${coding.code}`;
+    if (!hit.has(key)) hit.set(key, i);
+  }
+  codedIndexes.set(sliced, hit);
+  return hit;
+}
+
+function bySystemAndCode(index: Map<string, number>, slices: readonly ElementNode[], found: readonly Found[]): ElementNode | undefined {
+  let best = Infinity;
+  for (const f of found) {
+    const codings = isObject(f.v) && Array.isArray(f.v.coding) ? f.v.coding : [];
+    for (const c of codings) {
+      if (!isObject(c) || typeof c.system !== 'string' || typeof c.code !== 'string') continue;
+      const pos = index.get(`${c.system}|${c.code}`);
+      if (pos !== undefined && pos < best) best = pos;
+    }
+  }
+  return slices[best];
+}
+
 /** The slice each item belongs to (undefined when none), reporting slice cardinality and rule violations. */
 export function assignSlices(run: Run, sliced: ElementNode, items: readonly SliceItem[], itemExpr: (i: number) => string, expr: string, scope: ResourceScope): (ElementNode | undefined)[] {
   const slicing = sliced.slicing;
@@ -221,7 +260,9 @@ export function assignSlices(run: Run, sliced: ElementNode, items: readonly Slic
     }
   }
   const steps = stepsOf(sliced);
+  const coded = codedIndex(run, sliced);
   const assigned = items.map((item) => {
+    if (coded) return bySystemAndCode(coded, slices, intoInstance(item, steps[0] ?? [], scope));
     const found: (Found[] | undefined)[] = [];
     const at = (d: number): Found[] =>
       (found[d] ??= intoInstance(item, steps[d] ?? [], scope).filter((f) => f.v !== null && f.v !== undefined));
