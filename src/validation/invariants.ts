@@ -142,7 +142,9 @@ export function checkConstraints(
     const ok = holdsMemo(run, c, target);
     if (ok === true) continue;
     if (ok instanceof Error) {
-      run.issues.error('exception', `Constraint ${c.key} could not be evaluated: ${ok.message}`, target.expression);
+      // Reached on malformed content (an array where a resource belongs, an empty unit system) or an
+      // expression fhirpath.js cannot run: never a silent pass, the element is not shown to be valid.
+      run.issues.error('invariant', `${c.key}: could not be evaluated on this content (${ok.message})`, target.expression);
     } else {
       run.issues.add(c.severity, 'invariant', `${c.key}: ${c.human}`, target.expression);
     }

@@ -90,7 +90,7 @@ export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
       const all = contained(v);
       if (all.length === 0) return true;
       const refs = localRefs(scope.resource, new Set());
-      return all.every((c) => refs.has(`#${String(c.id)}`) || localRefs(c, new Set()).has('#'));
+      return all.every((c) => (typeof c.id === 'string' && refs.has(`#${c.id}`)) || localRefs(c, new Set()).has('#'));
     },
   },
   'dom-4': {

@@ -29,6 +29,7 @@ const CASES: [string, unknown, boolean][] = [
   ['id', 'x'.repeat(65), false],
   ['uri', 'http://example.org/x', true],
   ['uri', 'has space', false],
+  ['uri', '', false],
   ['canonical', 'http://example.org/x|1.0', true],
   ['oid', 'urn:oid:1.2.3', true],
   ['oid', 'urn:oid:1.02', false],

@@ -68,10 +68,11 @@ export function primitiveProblem(value: unknown, type: string): string | undefin
     return typeof value === 'number' && Number.isFinite(value) ? undefined : `Expected a JSON number for ${type}`;
   }
   if (typeof value !== 'string') return `Expected a JSON string for ${type}`;
+  if (value.length === 0) return `Empty ${type} value (omit the element instead)`;
   if (type === 'string' && value.length > 1048576) return 'string exceeds 1 MB';
   const re = STRING_FORMATS[type];
   if (re && !re.test(value)) {
-    return value.length === 0 ? `Empty ${type} value (use absence instead)` : `Invalid ${type} '${shorten(value)}'`;
+    return `Invalid ${type} '${shorten(value)}'`;
   }
   if (DATE_TYPES.has(type) && !realCalendarDate(value)) return `Invalid ${type} '${value}': no such day`;
   return undefined;

@@ -153,7 +153,7 @@ function intoInstance(item: SliceItem, steps: readonly Step[], scope: ResourceSc
       current = flat.flatMap((c): Found[] => {
         if (!isObject(c.v) || typeof c.v.reference !== 'string') return [];
         const r = resolveReference(c.v.reference, scope);
-        return r.kind === 'resolved' ? [{ v: r.resource, type: String(r.resource.resourceType) }] : [];
+        return r.kind === 'resolved' ? [{ v: r.resource, ...(typeof r.resource.resourceType === 'string' ? { type: r.resource.resourceType } : {}) }] : [];
       });
     }
   });
