@@ -1,7 +1,8 @@
 /**
  * Seeded generator of realistic 12-week patient histories (~150 Observations) for property tests and
- * the benchmark: one order chain per domain, progressed every two weeks, daily check-ins, sessions near
- * the prescription, and the plan in any phase with the orders that phase implies. Same parameters, same Bundle.
+ * the benchmark: one order chain per entry of `domains` (a domain listed twice gets two chains, each its own
+ * exercise), progressed every two weeks, daily check-ins, sessions near the prescription, and the plan in
+ * any phase with the orders that phase implies. Same parameters, same Bundle.
  */
 import type { Bundle } from 'fhir/r4';
 import type { Domain, Dose, Phase } from '../../src/progression/types';
@@ -28,7 +29,7 @@ export interface GenerateOptions {
   /** Weeks of history (default 12). */
   weeks?: number;
   phase?: Phase;
-  /** One order chain per domain (default: strength, endurance, mobility). */
+  /** One order chain per entry (default: strength, endurance, mobility); a repeated domain gets several chains. */
   domains?: Domain[];
   mode?: 'pain-guided' | 'quota-based';
   /** Usual daily pain, 0-6 (default 2). */
@@ -49,11 +50,12 @@ export interface GenerateOptions {
   heartRate?: boolean;
 }
 
-const EXERCISE: Record<Domain, string> = {
-  strength: 'step-up',
-  endurance: 'walking',
-  mobility: 'hamstring-stretch',
-  neuromotor: 'single-leg-stance',
+/** Exercises per domain: the first chain of a domain uses the first, a second chain the next, ... */
+const EXERCISES: Record<Domain, readonly string[]> = {
+  strength: ['step-up', 'sit-to-stand', 'glute-bridge', 'band-row'],
+  endurance: ['walking', 'stationary-cycling', 'nordic-walking', 'aquatic-walking'],
+  mobility: ['hamstring-stretch', 'cat-camel', 'hip-flexor-stretch', 'thoracic-rotation'],
+  neuromotor: ['single-leg-stance', 'tandem-walk', 'bird-dog'],
 };
 
 const START_DOSE: Record<Domain, Dose> = {
@@ -86,6 +88,7 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.m
 
 interface Chain {
   domain: Domain;
+  exercise: string;
   /** Orders oldest first: id, dose, authored day. */
   orders: { id: string; dose: Dose; day: number }[];
 }
@@ -118,10 +121,13 @@ export function generateHistory(options: GenerateOptions): Bundle {
     restingHeartRate: options.heartRate === true ? { value: 55 + Math.floor(r() * 20), day: planStart } : undefined,
   });
 
-  const chains = domains.map((domain, i) => buildChain(domain, i, { phase, planStart, phaseSince, flareSince, heartRate: options.heartRate, r }));
+  const chains = domains.map((domain, i) => {
+    const nth = domains.slice(0, i).filter((d) => d === domain).length;
+    return buildChain(domain, i, { phase, planStart, phaseSince, flareSince, heartRate: options.heartRate, r, nth });
+  });
   for (const c of chains) {
     c.orders.forEach((o, k) =>
-      h.order({ id: o.id, exercise: EXERCISE[c.domain], domain: c.domain, dose: o.dose, authoredOn: o.day, replaces: k > 0 ? c.orders[k - 1]?.id : undefined, status: orderStatus(phase, k, c.orders.length) }),
+      h.order({ id: o.id, exercise: c.exercise, domain: c.domain, dose: o.dose, authoredOn: o.day, replaces: k > 0 ? c.orders[k - 1]?.id : undefined, status: orderStatus(phase, k, c.orders.length) }),
     );
   }
 
@@ -170,13 +176,18 @@ interface ChainContext {
   flareSince: number;
   heartRate?: boolean;
   r: () => number;
+  /** How many chains of this domain come before this one (0: the first; its ids stay `gen-<domain>-<k>`). */
+  nth: number;
 }
 
 function buildChain(domain: Domain, index: number, ctx: ChainContext): Chain {
-  const id = (k: number): string => `gen-${domain}-${k}`;
+  const list = EXERCISES[domain];
+  const exercise = list[ctx.nth % list.length] ?? 'walking';
+  const tag = ctx.nth === 0 ? domain : `${domain}${ctx.nth + 1}`;
+  const id = (k: number): string => `gen-${tag}-${k}`;
   let dose: Dose = { ...START_DOSE[domain] };
   if (domain === 'endurance' && ctx.heartRate === true) dose.heartRateZone = { low: 100, high: 125 };
-  if (ctx.phase === 'baseline') return { domain, orders: [{ id: id(1), dose, day: ctx.planStart }] };
+  if (ctx.phase === 'baseline') return { domain, exercise, orders: [{ id: id(1), dose, day: ctx.planStart }] };
   const orders: Chain['orders'] = [];
   const reduces = domain === 'strength' || domain === 'endurance';
   const lastRegular = ctx.phase === 'build' || ctx.phase === 'referred' ? 0 : Math.max(ctx.phaseSince, ctx.flareSince) + 1;
@@ -202,7 +213,7 @@ function buildChain(domain: Domain, index: number, ctx: ChainContext): Chain {
       orders.push({ id: id(k + 1), dose: scaled(domain, preFlare, 0.75), day: ctx.phaseSince });
     }
   }
-  return { domain, orders };
+  return { domain, exercise, orders };
 }
 
 function addSessions(h: HistoryBuilder, c: Chain, o: { r: () => number; adherence: number; sessionPain: SessionPain; phase: Phase }): void {
