@@ -24,6 +24,8 @@ export interface ResourceScope {
   readonly bundle?: BundleIndex;
   /** fullUrl of the Bundle entry the resource came from. */
   readonly fullUrl?: string;
+  /** The issue expression of the resource itself (`Observation`, `Bundle.entry[2].resource`). */
+  readonly expression?: string;
 }
 
 export interface Run {

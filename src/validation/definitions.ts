@@ -65,6 +65,7 @@ export class Definitions {
   private terminologyLoaded = false;
   /** Urls of the project's own (non-core) resources, in load order. */
   readonly localUrls: string[] = [];
+  private readonly localSet = new Set<string>();
 
   constructor(options: DefinitionsOptions = {}) {
     const local = [
@@ -88,7 +89,10 @@ export class Definitions {
             : undefined;
     if (!target || target.has(url)) return;
     target.set(url, r);
-    if (local) this.localUrls.push(url);
+    if (local) {
+      this.localUrls.push(url);
+      this.localSet.add(url);
+    }
     if (r.resourceType === 'StructureDefinition' && r.derivation !== 'constraint' && typeof r.type === 'string') {
       if (url === `http://hl7.org/fhir/StructureDefinition/${r.type}`) {
         this.typeKinds.set(r.type, String(r.kind));
@@ -122,6 +126,11 @@ export class Definitions {
     const found = this.structure(`http://hl7.org/fhir/StructureDefinition/${type}`);
     this.byType.set(type, found ?? null);
     return found;
+  }
+
+  /** Whether the url names one of the project's own conformance resources (not a core one). */
+  isLocal(url: string): boolean {
+    return this.localSet.has(canonicalUrl(url));
   }
 
   /** Whether `type` is a concrete resource type (not Resource/DomainResource). */

@@ -77,7 +77,7 @@ export function walkResource(run: Run, resource: Json, s: Structure, expr: strin
 }
 
 /** Validates a resource against its base definition plus the requested (or declared) profiles. */
-export function validateResource(run: Run, resource: unknown, expr: string, scope: Omit<ResourceScope, 'resource' | 'rootResource'> & { rootResource?: Json }, request?: ProfileRequest): void {
+export function validateResource(run: Run, resource: unknown, expr: string, scope: Omit<ResourceScope, 'resource' | 'rootResource' | 'expression'> & { rootResource?: Json }, request?: ProfileRequest): void {
   if (!isObject(resource)) {
     run.issues.error('structure', `Expected a resource (JSON object), found ${Array.isArray(resource) ? 'an array' : typeof resource}`, expr);
     return;
@@ -89,6 +89,7 @@ export function validateResource(run: Run, resource: unknown, expr: string, scop
     ...scope,
     resource,
     rootResource: scope.rootResource ?? resource,
+    expression: expr,
   };
   const profiles = profileStructures(run, base.type, { urls: asked.urls.map(canonicalUrl), explicit: asked.explicit }, expr);
   const baseCovered = profiles.some((p) => subsumesBase(p, base));

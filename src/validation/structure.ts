@@ -73,6 +73,8 @@ export interface Structure {
   readonly type: string;
   readonly kind: string;
   readonly derivation: string;
+  /** Where an extension may be used (StructureDefinition.context), `[x]` removed from expressions. */
+  readonly context: readonly { readonly type: string; readonly expression: string }[];
   readonly root: ElementNode;
   readonly byId: ReadonlyMap<string, ElementNode>;
 }
@@ -208,6 +210,10 @@ export function compileStructure(sd: Json): Structure {
     type: String(sd.type),
     kind: String(sd.kind),
     derivation: typeof sd.derivation === 'string' ? sd.derivation : 'specialization',
+    context: (Array.isArray(sd.context) ? sd.context.filter(isJson) : []).map((c) => ({
+      type: typeof c.type === 'string' ? c.type : '',
+      expression: typeof c.expression === 'string' ? c.expression.replace(/\[x\]/g, '') : '',
+    })),
     byId,
   } as Omit<Structure, 'root'> as Structure;
   let root: ElementNode | undefined;

@@ -104,6 +104,8 @@ const CASES: [string, Resource, string, RegExp][] = [
   ['a subject of a type the profile narrowed out', change(session, (r) => (r.subject = { reference: 'Group/g1' })), 'Observation.subject', /Reference to a Group is not allowed/],
   ['a value the profile types as integer given as Quantity', change(painScore, (r) => { delete r.valueInteger; r.valueQuantity = { value: 3, system: UCUM, code: '{score}' }; }), 'Observation.value', /valueQuantity' is not allowed/],
   ['a pain score out of range', change(painScore, (r) => (r.valueInteger = -1)), 'Observation.value', /below the minimum 0/],
+  ['a plan extension used on an order', change(order, (r) => r.extension?.push({ url: EXT.progressionPhase, valueCode: 'build' })), 'ServiceRequest.extension[1]', /progression-phase is not allowed on ServiceRequest \(its context: CarePlan\)/],
+  ['a plan extension used deeper in the plan', change(plan, (r) => r.activity?.push({ reference: { reference: 'ServiceRequest/o2' }, extension: [{ url: EXT.phaseSince, valueDateTime: '2026-02-02' }] })), 'CarePlan.activity[1].extension[0]', /not allowed on CarePlan\.activity/],
 ];
 
 describe('validate against the Gradus profiles', () => {

@@ -10,6 +10,7 @@ import { firstVisit, type ResourceScope, type Run } from './context';
 import { isObject } from './definitions';
 import { checkConstraints } from './invariants';
 import { primitiveProblem } from './primitives';
+import { contextProblem } from './extension-context';
 import { checkReference } from './references';
 import { validateNestedResource } from './resource';
 import type { ElementNode, TypeRef } from './structure';
@@ -111,6 +112,10 @@ function typeProfiles(run: Run, t: ValueTarget): void {
     return;
   }
   for (const s of known.slice(0, 1)) {
+    // Contexts are judged for our own extensions only: core contexts name datatypes and nested paths
+    // this walker does not track well enough to judge without false errors.
+    const misplaced = type === 'Extension' && run.defs.isLocal(s.url) ? contextProblem(s, t.node, expr, scope) : undefined;
+    if (misplaced) run.issues.error('structure', misplaced, expr);
     if (firstVisit(run, value, s, expr)) {
       validateValue(run, { value, node: s.root, type, typeRef: undefined, expr, scope, elementOnly: false });
     }
