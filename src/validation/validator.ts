@@ -93,7 +93,8 @@ export class Validator {
           return false;
         }
         const sub: Run = { ...run, issues: new IssueSink(), walked: new WeakMap(), invariantResults: new WeakMap() };
-        walkResource(sub, target, s, String(target.resourceType), targetScope(target, scope));
+        const type = String(target.resourceType);
+        walkResource(sub, target, s, type, { ...targetScope(target, scope), expression: type });
         const ok = sub.issues.errorCount === 0;
         known.set(profile, ok);
         return ok;

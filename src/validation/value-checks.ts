@@ -114,7 +114,8 @@ function typeProfiles(run: Run, t: ValueTarget): void {
   for (const s of known.slice(0, 1)) {
     // Contexts are judged for our own extensions only: core contexts name datatypes and nested paths
     // this walker does not track well enough to judge without false errors.
-    const misplaced = type === 'Extension' && run.defs.isLocal(s.url) ? contextProblem(s, t.node, expr, scope) : undefined;
+    const judged = type === 'Extension' && run.defs.isLocal(s.url) && t.node.structure.root !== t.node;
+    const misplaced = judged ? contextProblem(s, t.node, expr, scope) : undefined;
     if (misplaced) run.issues.error('structure', misplaced, expr);
     if (firstVisit(run, value, s, expr)) {
       validateValue(run, { value, node: s.root, type, typeRef: undefined, expr, scope, elementOnly: false });
