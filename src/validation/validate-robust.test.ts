@@ -3,6 +3,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { validate } from './index';
 
+/** Reproducible runs, as the other property tests: FC_SEED to explore other cases, FC_RUNS to scale. */
+const seed = Number.parseInt(process.env.FC_SEED ?? '', 10);
+fc.configureGlobal({ seed: Number.isSafeInteger(seed) ? seed : 20_260_227 });
+const runs = { numRuns: 300 * Math.max(1, Number.parseInt(process.env.FC_RUNS ?? '', 10) || 1) };
+
 const TYPES = ['Observation', 'CarePlan', 'ServiceRequest', 'Goal', 'Provenance', 'Patient', 'Bundle'];
 
 /** Arbitrary JSON shaped somewhat like FHIR: known property names, random values of any JSON type. */
@@ -41,7 +46,7 @@ describe('validate on arbitrary input', () => {
         const oo = validate(input);
         return oo.resourceType === 'OperationOutcome' && oo.issue.length > 0 && !oo.issue.some((i) => i.code === 'exception');
       }),
-      { numRuns: 300 },
+      runs,
     );
   });
 });
@@ -79,7 +84,7 @@ describe('validate on broken Gradus resources', () => {
         const oo = validate(input);
         return oo.issue.length > 0 && !oo.issue.some((x) => x.code === 'exception');
       }),
-      { numRuns: 300 },
+      runs,
     );
   });
 });
