@@ -115,6 +115,7 @@ describe('gradus validate on input that is not a FHIR resource', () => {
     writeFileSync(join(dir, 'empty.json'), '');
     writeFileSync(join(dir, 'array.json'), '[{ "resourceType": "Patient", "id": "a" }]');
     writeFileSync(join(dir, 'not-fhir.json'), '{ "title": "shopping list", "items": ["oats", "milk"] }');
+    writeFileSync(join(dir, 'unknown-type.json'), '{ "resourceType": "NotAType", "id": "x" }');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -124,6 +125,7 @@ describe('gradus validate on input that is not a FHIR resource', () => {
     ['a JSON array', 'array.json'],
     ['a JSON document that is not FHIR', 'not-fhir.json'],
     ['a file that does not exist', 'missing.json'],
+    ['a resourceType that FHIR R4 does not define', 'unknown-type.json'],
   ])('exits 2 on %s with one clear line on stderr and no stack trace', (_label, name) => {
     const run = gradus('validate', join(dir, name));
     const lines = run.stderr.split('\n').filter((l) => l.trim() !== '');

@@ -5,7 +5,7 @@
  */
 import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r4';
 import { parseArgs } from 'node:util';
-import { validate } from '../validation';
+import { defaultValidator } from '../validation';
 import { expandPaths, InputError, readResourceFile } from './read-json';
 
 interface FileVerdict {
@@ -25,7 +25,11 @@ export async function validateCommand(args: string[]): Promise<number> {
   for (const file of files) {
     try {
       const resource = await readResourceFile(file);
-      verdicts.push({ file, outcome: validate(resource, profile ? { profile } : {}) });
+      const validator = defaultValidator();
+      if (!validator.definitions.isResourceType(String(resource.resourceType))) {
+        throw new InputError(`${file}: not a FHIR R4 resource (unknown resourceType '${String(resource.resourceType)}')`);
+      }
+      verdicts.push({ file, outcome: validator.validate(resource, profile ? { profile } : {}) });
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       verdicts.push({ file, unreadable: err.message });

@@ -48,7 +48,7 @@ export function checkBinding(run: Run, node: ElementNode, type: string, value: u
       if (verdicts.length === 0) {
         run.issues.error('code-invalid', `A coding from the required ValueSet ${vs} is needed`, expr);
       } else if (verdicts.every((m) => m === 'not-member')) {
-        fail(`None of the codings (${codings.map(describeCoding).join(', ')})`);
+        run.issues.error('code-invalid', `No coding (${codings.map(describeCoding).join(', ')}) is in the required ValueSet ${vs}`, expr);
       }
       return;
     }

@@ -1,5 +1,5 @@
 import type { CarePlan, CodeableConcept, Observation, ObservationComponent, OperationOutcomeIssue, Resource, ServiceRequest } from 'fhir/r4';
-import { CS, EXT, EXERCISE_THERAPY, GRADUS_CODE, LOINC, LOINC_CODE, OBSERVATION_CATEGORY, PROFILE, SNOMED, UCUM } from '../fhir/codes';
+import { CS, EXT, EXERCISE_THERAPY, GRADUS_CODE, LOINC, LOINC_CODE, OBSERVATION_CATEGORY, PROFILE, SNOMED, UCUM, VS } from '../fhir/codes';
 import { validate } from './index';
 
 
@@ -121,6 +121,27 @@ describe('validate against the Gradus profiles', () => {
   it.each(CASES)('reports %s', (_what, resource, expression, diagnostics) => {
     const found = errors(resource).filter((i) => i.expression?.[0] === expression);
     expect(found.map((i) => i.diagnostics).join('\n')).toMatch(diagnostics);
+  });
+
+  it('reports a value of a disallowed choice type once, not also as a missing value', () => {
+    const r = change(painScore, (o) => { delete o.valueInteger; o.valueQuantity = { value: 3, system: UCUM, code: '{score}' }; });
+    expect(listed(r)).toEqual(["Observation.value: 'valueQuantity' is not allowed: value[x] may only be valueInteger"]);
+  });
+
+  it('names the codings that are not in a required ValueSet without a double negative', () => {
+    const alert = {
+      resourceType: 'Observation',
+      meta: { profile: [PROFILE.symptomAlert] },
+      status: 'final',
+      code: coding(CS.redFlag, 'headache'),
+      subject: { reference: 'Patient/p1' },
+      effectiveDateTime: '2026-02-20T10:00:00+01:00',
+      valueBoolean: true,
+    };
+    const found = errors(alert).filter((i) => i.expression?.[0] === 'Observation.code');
+    expect(found.map((i) => i.diagnostics)).toEqual([
+      `No coding (${CS.redFlag}#headache) is in the required ValueSet ${VS.redFlag}`,
+    ]);
   });
 
   it('accepts a component outside the slices (open slicing)', () => {

@@ -27,6 +27,8 @@ export function walkProperties(run: Run, obj: Json, container: ElementNode, expr
   const children = container.children;
   const groups: (Item[] | undefined)[] = new Array<Item[] | undefined>(children.length);
   let choiceKeys: Map<ElementNode, string[]> | undefined;
+  /** Choice elements present only as a type the profile does not allow: reported once, not also as missing. */
+  let wrongTypeChoices: Set<ElementNode> | undefined;
   for (const key in obj) {
     if (resourceRoot && key === 'resourceType') continue;
     const isCompanion = key.charCodeAt(0) === UNDERSCORE;
@@ -34,7 +36,8 @@ export function walkProperties(run: Run, obj: Json, container: ElementNode, expr
     if (isCompanion && name in obj) continue;
     const ref = childByJson(container, name);
     if (!ref) {
-      unknownProperty(run, container, key, expr);
+      const choice = unknownProperty(run, container, key, expr);
+      if (choice) (wrongTypeChoices ??= new Set()).add(choice);
       continue;
     }
     const type = resourceRoot && name === 'id' ? 'id' : ref.type;
@@ -55,7 +58,7 @@ export function walkProperties(run: Run, obj: Json, container: ElementNode, expr
     const at = `${expr}.${child.jsonName}`;
     const extraKeys = choiceKeys?.get(child);
     if (extraKeys) run.issues.error('structure', `Only one ${child.jsonName}[x] may be present (also found ${extraKeys.join(', ')})`, at);
-    checkCardinality(run, child, count, at);
+    if (!(count === 0 && wrongTypeChoices?.has(child))) checkCardinality(run, child, count, at);
     if (!items) {
       if (child.slicing) assignSlices(run, child, [], () => at, at, scope);
       continue;
@@ -98,14 +101,16 @@ function checkCardinality(run: Run, node: ElementNode, count: number, at: string
   }
 }
 
-function unknownProperty(run: Run, container: ElementNode, key: string, expr: string): void {
+/** Reports a property the container does not define; returns the choice element when it is a disallowed choice type. */
+function unknownProperty(run: Run, container: ElementNode, key: string, expr: string): ElementNode | undefined {
   const choice = choiceFor(container, key.replace(/^_/, ''));
   if (choice) {
     const allowed = choice.types.map((t) => choice.jsonName + t.code.charAt(0).toUpperCase() + t.code.slice(1));
     run.issues.error('structure', `'${key}' is not allowed: ${choice.jsonName}[x] may only be ${allowed.join(' | ')}`, `${expr}.${choice.jsonName}`);
-    return;
+    return choice;
   }
   run.issues.error('structure', `Unknown element '${key}'`, `${expr}.${key.replace(/^_/, '')}`);
+  return undefined;
 }
 
 /** The items of one JSON property (array or single), with their `_x` companions, after shape checks. */
