@@ -8,7 +8,6 @@ import { compile, type UserInvocationTable } from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
 import type { Run, ResourceScope } from './context';
 import type { Constraint } from './structure';
-import { fastEvaluator } from './fast-fhirpath';
 import { cachedByValue } from './invariant-cache';
 import { NATIVE_INVARIANTS } from './native-invariants';
 import { holdsVacuously } from './vacuous';
@@ -104,8 +103,6 @@ function holdsMemo(run: Run, c: Constraint, target: InvariantTarget): boolean | 
 }
 
 function evaluate(expression: string, target: InvariantTarget): boolean | Error {
-  const fast = fastEvaluator(expression)?.(target.value);
-  if (fast !== undefined) return truthy(fast);
   const base = target.base === 'decimal' ? undefined : target.base;
   const fn = evaluator(base, expression);
   if (fn instanceof Error) return fn;
