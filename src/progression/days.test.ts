@@ -1,4 +1,4 @@
-import { addDays, ageOn, calendarAt, calendarDate, compareDateTimes, daysBetween, isDateTime, programWeek, programWeekStart } from './days';
+import { addDays, ageOn, calendarAt, calendarDate, compareDateTimes, daysBetween, isDateTime, parseDateTime, programWeek, programWeekStart } from './days';
 
 describe('calendarDate', () => {
   it.each([
@@ -101,5 +101,60 @@ describe('ageOn', () => {
     ['not a date', undefined],
   ])('born %s is %s on 2026-11-20', (birth, age) => {
     expect(ageOn(birth, '2026-11-20')).toBe(age);
+  });
+});
+
+describe('parseDateTime: each value parsed once into date, epoch day and instant', () => {
+  it.each([
+    '1970-01-01T00:00:00Z',
+    '1969-12-31T23:59:59.999Z',
+    '2000-02-29T12:00:00+05:30',
+    '2026-11-20T23:30:00-05:00',
+    '2026-03-29T02:30:00+02:00',
+    '2100-03-01T00:00:00.5+14:00',
+    '1600-01-01T00:00:00Z',
+  ])('%s: the same instant as Date.parse and the epoch day of its own date', (value) => {
+    const p = parseDateTime(value);
+    expect(p?.instant).toBe(Date.parse(value));
+    expect(p?.epochDay).toBe(Date.UTC(Number(value.slice(0, 4)), Number(value.slice(5, 7)) - 1, Number(value.slice(8, 10))) / 86_400_000);
+    expect(p?.date).toBe(value.slice(0, 10));
+  });
+
+  it.each<[string, boolean]>([
+    ['2028-02-29', true],
+    ['2026-02-29', false],
+    ['2000-02-29', true],
+    ['2100-02-29', false],
+    ['2026-04-30T23:59:60Z', true],
+    ['2026-04-31T10:00:00Z', false],
+    ['2026-11-20T10:00:00+01:00', true],
+    ['2026-11-20T10:00:00+1:00', false],
+  ])('%s is readable: %s', (value, readable) => {
+    expect(parseDateTime(value) !== undefined).toBe(readable);
+  });
+
+  it('reads a time without an offset as UTC and a date without a time as having no instant', () => {
+    expect(parseDateTime('2026-11-20T10:00:00')?.instant).toBe(Date.parse('2026-11-20T10:00:00Z'));
+    expect(parseDateTime('2026-11')).toEqual({ date: '2026-11-01', epochDay: Date.UTC(2026, 10, 1) / 86_400_000 });
+  });
+});
+
+describe('calendar stamps', () => {
+  it('places a value on the calendar: its date, day number and instant', () => {
+    const calendar = calendarAt('2026-11-20T20:00:00+01:00');
+    expect(calendar.stamp('2026-11-19T22:30:00-05:00')).toEqual({
+      date: '2026-11-19',
+      day: 1,
+      epochDay: Date.UTC(2026, 10, 19) / 86_400_000,
+      instant: Date.parse('2026-11-20T03:30:00Z'),
+    });
+    expect(calendar.stamp('yesterday')).toBeUndefined();
+  });
+
+  it('remembers what it parsed within one calendar, and nothing across calendars', () => {
+    const a = calendarAt('2026-11-20T20:00:00+01:00');
+    const b = calendarAt('2026-11-20T20:00:00+01:00');
+    expect(a.stamp('2026-11-18T08:00:00+01:00')).toBe(a.stamp('2026-11-18T08:00:00+01:00'));
+    expect(a.stamp('2026-11-18T08:00:00+01:00')).not.toBe(b.stamp('2026-11-18T08:00:00+01:00'));
   });
 });

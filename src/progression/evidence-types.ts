@@ -16,6 +16,8 @@ export interface DatedFact {
   date: string;
   /** Day number: 0 = now's date, 1 = the day before, ... (negative only for a later calendar date). */
   day: number;
+  /** Milliseconds since the epoch of `at` when it has a time (parsed once, for ordering). */
+  instant?: number;
 }
 
 /** One value per calendar day (the earliest of that day). */

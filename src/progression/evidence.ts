@@ -68,11 +68,16 @@ export function readEvidence(bundle: Bundle, options: ReadEvidenceOptions): Evid
 
   const patient = readPatient(planEntry, index, calendar, issues);
   const patientKey = typeAndId(plan.subject?.reference ?? '');
+  const known = new Map<string, boolean>();
   const isPatient = (subject: string | undefined): boolean => {
     if (subject === undefined) return false;
-    const target = index.resolve(subject);
-    if (patient && target) return target.resource === patient.resource;
-    return patientKey !== undefined && typeAndId(subject) === patientKey;
+    let answer = known.get(subject);
+    if (answer === undefined) {
+      const target = index.resolve(subject);
+      answer = patient && target ? target.resource === patient.resource : patientKey !== undefined && typeAndId(subject) === patientKey;
+      known.set(subject, answer);
+    }
+    return answer;
   };
 
   const planFacts = readPlanExtensions(planEntry, calendar, issues);

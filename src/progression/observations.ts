@@ -9,12 +9,13 @@
  * element, like an unreadable date: skipping it could hide a pain score or a session that decides a regress.
  * See: /work/shared/IG-CONTRACT.md "Profiles", "Session components", "Daily check-in components".
  */
-import type { CodeableConcept, Observation, OperationOutcomeIssue, Quantity } from 'fhir/r4';
-import { CS, GRADUS_CODE, LOINC, LOINC_CODE, PROFILE, UCUM } from '../fhir/codes';
+import type { Observation, OperationOutcomeIssue, Quantity } from 'fhir/r4';
+import { CS, UCUM } from '../fhir/codes';
 import { issue } from '../fhir/outcome';
 import type { BundleIndex, IndexedEntry } from './bundle-index';
-import { calendarDate, compareDateTimes, isDateTime, type Calendar } from './days';
-import { asNumber, asString, field, records, strings } from './json';
+import type { Calendar } from './days';
+import { asArray, asNumber, asString, field, isRecord, records } from './json';
+import { CHECK_IN, kindOf, lookup, PAIN, SCORED, SESSION, type Coded, type Kind } from './observation-codes';
 import { checkShape, OBSERVATION } from './shape';
 import type {
   CheckInComponent,
@@ -51,44 +52,6 @@ export interface ReadObservationsOptions {
   issues: OperationOutcomeIssue[];
 }
 
-type Coded = { code?: CodeableConcept };
-
-/** Whether an element's code has this coding (any JSON read safely). */
-function hasCode(element: Coded, system: string, code: string): boolean {
-  return records(field(element.code, 'coding')).some(({ item }) => item.system === system && item.code === code);
-}
-
-function hasProfile(obs: Observation, url: string): boolean {
-  return strings(field(obs.meta, 'profile')).includes(url);
-}
-
-const gradus = (code: string) => (e: Coded) => hasCode(e, CS.gradus, code);
-const loinc = (code: string) => (e: Coded) => hasCode(e, LOINC, code);
-
-/** Components scored 0-10 (out-of-range values are bad input). */
-const SCORED: ReadonlyArray<(e: Coded) => boolean> = [
-  loinc(LOINC_CODE.pain),
-  loinc(LOINC_CODE.rpe),
-  ...[
-    GRADUS_CODE.painDuring,
-    GRADUS_CODE.painAfter,
-    GRADUS_CODE.morningStiffness,
-    GRADUS_CODE.fatigue,
-    GRADUS_CODE.mood,
-    GRADUS_CODE.confidence,
-  ].map(gradus),
-];
-
-const CHECK_IN: ReadonlyArray<[CheckInComponent, (e: Coded) => boolean]> = [
-  ['pain', loinc(LOINC_CODE.pain)],
-  ['morningStiffness', gradus(GRADUS_CODE.morningStiffness)],
-  ['fatigue', gradus(GRADUS_CODE.fatigue)],
-  ['mood', gradus(GRADUS_CODE.mood)],
-  ['sleepHours', loinc(LOINC_CODE.sleepDuration)],
-  ['confidence', gradus(GRADUS_CODE.confidence)],
-  ['steps', loinc(LOINC_CODE.steps)],
-];
-
 type Valued = { valueInteger?: number; valueQuantity?: Quantity };
 
 /** An integer value, or a Quantity's value. */
@@ -107,35 +70,30 @@ function effectiveOf(obs: Observation): string | undefined {
   return asString(obs.effectiveDateTime) ?? asString(obs.effectiveInstant) ?? asString(field(period, 'start')) ?? asString(field(period, 'end'));
 }
 
-type Kind = 'session' | 'check-in' | 'pain' | 'alert' | 'tolerance' | 'resting-hr';
-
-function kindOf(obs: Observation): Kind | undefined {
-  if (hasProfile(obs, PROFILE.exerciseSession) || gradus(GRADUS_CODE.exerciseSession)(obs)) return 'session';
-  if (hasProfile(obs, PROFILE.dailyCheckIn) || gradus(GRADUS_CODE.dailyCheckIn)(obs)) return 'check-in';
-  if (hasProfile(obs, PROFILE.toleranceTest) || gradus(GRADUS_CODE.toleranceTest)(obs)) return 'tolerance';
-  if (hasProfile(obs, PROFILE.symptomAlert) || records(field(obs.code, 'coding')).some(({ item }) => item.system === CS.redFlag)) return 'alert';
-  if (loinc(LOINC_CODE.pain)(obs)) return 'pain';
-  if (loinc(LOINC_CODE.restingHeartRate)(obs)) return 'resting-hr';
-  return undefined;
-}
-
 /** Statuses whose Observations are not data: they are skipped. */
 const NOT_DATA = new Set(['entered-in-error', 'cancelled']);
 
-/** Stable order: date/time, then source. */
+/** Stable order: date, then instant (when both have a time), then source. */
 function byTime(a: DatedFact, b: DatedFact): number {
-  if (a.date !== b.date) return a.date < b.date ? -1 : 1;
-  return compareDateTimes(a.at, b.at) || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0);
+  if (a.day !== b.day) return b.day - a.day;
+  if (a.instant !== undefined && b.instant !== undefined && a.instant !== b.instant) return a.instant - b.instant;
+  return a.source < b.source ? -1 : a.source > b.source ? 1 : 0;
 }
 
 /** The earliest value per day, oldest day first. */
 function earliestPerDay(values: DailyValue[]): DailyValue[] {
   const byDate = new Map<string, DailyValue>();
-  for (const v of [...values].sort(byTime)) if (!byDate.has(v.date)) byDate.set(v.date, v);
+  for (const v of values.sort(byTime)) if (!byDate.has(v.date)) byDate.set(v.date, v);
   return [...byDate.values()];
 }
 
-/** Reads every Observation of the patient; issues go to options.issues. */
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Reads every Observation of the patient; issues go to options.issues. Each dateTime is parsed once (calendar.stamp). */
 export function readObservations(options: ReadObservationsOptions): ObservationFacts {
   const { index, isPatient, orderKey, calendar, issues } = options;
   const pain: DailyValue[] = [];
@@ -151,7 +109,7 @@ export function readObservations(options: ReadObservationsOptions): ObservationF
     const kind = kindOf(obs);
     if (!kind || NOT_DATA.has(asString(obs.status) ?? '') || !isPatient(asString(field(obs.subject, 'reference')))) continue;
     const { path } = entry;
-    if (checkShape(obs, OBSERVATION, { path, name: `${describe(kind)} ${entry.reference}`, issues }) > 0) continue;
+    if (checkShape(obs, OBSERVATION, { path, name: () => `${describe(kind)} ${entry.reference}`, issues }) > 0) continue;
 
     const problems = scoreProblems(obs, path);
     issues.push(...problems);
@@ -160,7 +118,8 @@ export function readObservations(options: ReadObservationsOptions): ObservationF
       if (kind !== 'resting-hr') issues.push(issue('error', 'required', `${describe(kind)} ${entry.reference} has no effective date`, `${path}.effective`));
       continue;
     }
-    if (!isDateTime(at)) {
+    const stamp = calendar.stamp(at);
+    if (!stamp) {
       issues.push(issue('error', 'invalid', `${describe(kind)} ${entry.reference} has an unreadable date '${at}'`, `${path}.effective`));
       continue;
     }
@@ -169,27 +128,29 @@ export function readObservations(options: ReadObservationsOptions): ObservationF
       continue;
     }
     if (problems.length > 0) continue;
-    const fact: DatedFact = { source: entry.reference, at, date: calendarDate(at) ?? at, day: calendar.day(at) };
+    const fact: DatedFact = { source: entry.reference, at, date: stamp.date, day: stamp.day, instant: stamp.instant };
 
     switch (kind) {
       case 'pain': {
         const value = numberOf(obs);
-        if (value !== undefined) pain.push({ ...fact, value });
+        if (value !== undefined) pain.push(dailyValue(fact, value));
         break;
       }
       case 'check-in':
-        for (const { item: component } of records(obs.component)) {
-          for (const [name, matches] of CHECK_IN) {
-            const value = numberOf(component);
-            if (!matches(component) || value === undefined) continue;
-            if (name === 'pain') pain.push({ ...fact, value });
-            components.set(name, [...(components.get(name) ?? []), { ...fact, value }]);
-          }
+        for (const component of asArray(obs.component)) {
+          if (!isRecord(component)) continue;
+          const value = numberOf(component);
+          if (value === undefined) continue;
+          const name = lookup(component, CHECK_IN);
+          if (name === undefined) continue;
+          const daily = dailyValue(fact, value);
+          if (name === 'pain') pain.push(daily);
+          push(components, name, daily);
         }
         break;
       case 'session': {
         const order = basedOnOrder({ obs, entry, kind, index, orderKey, issues });
-        if (order !== undefined) sessions.push({ ...fact, orderId: order, ...sessionComponents(obs) });
+        if (order !== undefined) sessions.push(session(fact, order, obs));
         break;
       }
       case 'tolerance': {
@@ -217,7 +178,7 @@ export function readObservations(options: ReadObservationsOptions): ObservationF
       }
       case 'resting-hr': {
         const value = asNumber(field(obs.valueQuantity, 'value'));
-        if (value !== undefined) restingHr.push({ ...fact, value });
+        if (value !== undefined) restingHr.push(dailyValue(fact, value));
         break;
       }
     }
@@ -231,10 +192,10 @@ export function readObservations(options: ReadObservationsOptions): ObservationF
       checkIns.set(v.date, log);
     }
   }
-  const latestHr = [...restingHr].sort(byTime).at(-1);
+  const latestHr = restingHr.sort(byTime).at(-1);
   return {
     dailyPain: earliestPerDay(pain),
-    checkIns: [...checkIns.values()].sort((a, b) => (a.date < b.date ? -1 : 1)),
+    checkIns: [...checkIns.values()].sort((a, b) => b.day - a.day),
     sessionsByOrder: groupSorted(sessions),
     testsByOrder: groupSorted(tests),
     symptomAlerts: alerts.sort(byTime),
@@ -244,7 +205,7 @@ export function readObservations(options: ReadObservationsOptions): ObservationF
 
 function groupSorted<T extends DatedFact & { orderId: string }>(items: T[]): ReadonlyMap<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const item of [...items].sort(byTime)) groups.set(item.orderId, [...(groups.get(item.orderId) ?? []), item]);
+  for (const item of items.sort(byTime)) push(groups, item.orderId, item);
   return groups;
 }
 
@@ -263,20 +224,20 @@ function describe(kind: Kind): string {
 /** 0-10 scores outside 0-10 (the Observation's own value when coded 72514-3, and every scored component). */
 function scoreProblems(obs: Observation, path: string): OperationOutcomeIssue[] {
   const out: OperationOutcomeIssue[] = [];
-  const check = (element: Valued & Coded, where: string, what: string) => {
+  const check = (element: Valued, where: string, what: string) => {
     const value = numberOf(element);
     if (value !== undefined && (value < 0 || value > 10)) {
       out.push(issue('error', 'value', `${what} is ${value}, outside the 0-10 scale`, `${where}.value`));
     }
   };
-  if (loinc(LOINC_CODE.pain)(obs)) check(obs, path, 'pain score (LOINC 72514-3)');
-  for (const { item, index: j } of records(obs.component)) {
-    const component = item as Valued & Coded;
-    if (SCORED.some((matches) => matches(component))) {
+  if (lookup(obs, PAIN)) check(obs, path, 'pain score (LOINC 72514-3)');
+  asArray(obs.component).forEach((component, j) => {
+    if (!isRecord(component)) return;
+    if (lookup(component, SCORED)) {
       const code = asString(field(records(field(component.code, 'coding'))[0]?.item, 'code'));
       check(component, `${path}.component[${j}]`, `component ${code ?? ''}`.trim());
     }
-  }
+  });
   return out;
 }
 
@@ -311,23 +272,37 @@ function basedOnOrder({ obs, entry, kind, index, orderKey, issues }: BasedOnInpu
   return undefined;
 }
 
-function sessionComponents(obs: Observation): Omit<RawSession, keyof DatedFact | 'orderId'> {
-  const out: Omit<RawSession, keyof DatedFact | 'orderId'> = {};
-  for (const { item } of records(obs.component)) {
+function dailyValue(fact: DatedFact, value: number): DailyValue {
+  return { source: fact.source, at: fact.at, date: fact.date, day: fact.day, instant: fact.instant, value };
+}
+
+/** A session with the components it records (those it does not record are absent). */
+function session(fact: DatedFact, orderId: string, obs: Observation): RawSession {
+  const out: RawSession = { source: fact.source, at: fact.at, date: fact.date, day: fact.day, instant: fact.instant, orderId };
+  for (const item of asArray(obs.component)) {
+    if (!isRecord(item)) continue;
     const c = item as Valued & Coded;
     const value = numberOf(c);
-    if (value === undefined) continue;
-    if (gradus(GRADUS_CODE.painDuring)(c)) out.painDuring = value;
-    else if (gradus(GRADUS_CODE.painAfter)(c)) out.painAfter = value;
-    else if (gradus(GRADUS_CODE.setsCompleted)(c)) out.setsCompleted = value;
-    else if (gradus(GRADUS_CODE.repsFinalSet)(c)) out.repsFinalSet = value;
-    else if (gradus(GRADUS_CODE.loadLifted)(c) && unitOf(c.valueQuantity) === 'kg') out.loadLifted = value;
-    else if (loinc(LOINC_CODE.rpe)(c)) out.rpe = value;
-    else if (loinc(LOINC_CODE.heartRate)(c)) out.heartRate = value;
-    else if (loinc(LOINC_CODE.exerciseDuration)(c)) {
-      const unit = unitOf(c.valueQuantity);
-      if (unit === 'min' || unit === 's') out.duration = { value, unit };
-      else if (unit === 'h') out.duration = { value: value * 60, unit: 'min' };
+    const part = value === undefined ? undefined : lookup(c, SESSION);
+    if (value === undefined || part === undefined) continue;
+    switch (part) {
+      case 'loadLifted':
+        if (unitOf(c.valueQuantity) === 'kg') out.loadLifted = value;
+        break;
+      case 'duration': {
+        const unit = unitOf(c.valueQuantity);
+        if (unit === 'min' || unit === 's') out.duration = { value, unit };
+        else if (unit === 'h') out.duration = { value: value * 60, unit: 'min' };
+        break;
+      }
+      case 'painDuring':
+      case 'painAfter':
+      case 'setsCompleted':
+      case 'repsFinalSet':
+      case 'rpe':
+      case 'heartRate':
+        out[part] = value;
+        break;
     }
   }
   return out;

@@ -3,7 +3,7 @@
  * (rationale sentences, evidence references, day words).
  */
 import type { BaselinePain } from './baseline-pain';
-import { compareDateTimes } from './days';
+import { compareDateTimes, parseDateTime } from './days';
 import type { DatedFact, Evidence, OrderFacts, Session } from './evidence-types';
 import type { DecisionCode, OrderEvaluation } from './types';
 
@@ -67,9 +67,9 @@ export interface CountingSessions {
 export function countingSessions(order: OrderFacts, evidence: Pick<Evidence, 'phaseSince'>): CountingSessions {
   const lastChange: CountingSessions = { sessions: order.sessions, since: `its last change on ${order.authoredOn.slice(0, 10)}` };
   const phaseSince = evidence.phaseSince;
-  if (phaseSince === undefined || compareDateTimes(phaseSince, order.authoredOn) <= 0) return lastChange;
-  return {
-    sessions: order.sessions.filter((s) => compareDateTimes(s.at, phaseSince) >= 0),
-    since: `the phase began on ${phaseSince.slice(0, 10)}`,
-  };
+  const since = phaseSince !== undefined ? parseDateTime(phaseSince) : undefined;
+  if (phaseSince === undefined || !since || compareDateTimes(phaseSince, order.authoredOn) <= 0) return lastChange;
+  const atOrAfter = (s: Session): boolean =>
+    s.instant !== undefined && since.instant !== undefined ? s.instant >= since.instant : s.date >= since.date;
+  return { sessions: order.sessions.filter(atOrAfter), since: `the phase began on ${phaseSince.slice(0, 10)}` };
 }

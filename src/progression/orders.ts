@@ -9,7 +9,7 @@ import type { CarePlan, OperationOutcomeIssue, ServiceRequest } from 'fhir/r4';
 import { CS, DOMAINS, EXERCISE_THERAPY, EXT, PROFILE, SNOMED } from '../fhir/codes';
 import { issue } from '../fhir/outcome';
 import type { BundleIndex, IndexedEntry } from './bundle-index';
-import { addDays, isDateTime, type Calendar } from './days';
+import type { Calendar } from './days';
 import { readDose } from './dose';
 import type { ChainLink, DailyValue, OrderFacts, ToleranceTest } from './evidence-types';
 import { asNumber, asString, field, records, strings } from './json';
@@ -78,9 +78,10 @@ export function readOrders(options: ReadOrdersOptions): OrderSet {
     .filter((c): c is Checked => c !== undefined && (c.entry.resource.status === 'active' || c.entry.resource.status === 'on-hold'))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
+  const painByDay = new Map(options.dailyPain.map((p) => [p.day, p]));
   const facts: OrderFacts[] = [];
   for (const c of current) {
-    const f = orderFacts(c, checked, options);
+    const f = orderFacts(c, checked, options, painByDay);
     if (f) facts.push(f);
   }
   return {
@@ -138,7 +139,7 @@ function checkOrder(entry: IndexedEntry<ServiceRequest>, key: string, options: R
   let authoredOn: string | undefined = asString(order.authoredOn);
   if (authoredOn === undefined) {
     issues.push(issue('error', 'required', `${name} has no authoredOn (when its dose took effect)`, `${path}.authoredOn`));
-  } else if (!isDateTime(authoredOn)) {
+  } else if (!calendar.stamp(authoredOn)) {
     issues.push(issue('error', 'invalid', `${name} has an unreadable authoredOn '${authoredOn}'`, `${path}.authoredOn`));
     authoredOn = undefined;
   } else if (calendar.isFuture(authoredOn)) {
@@ -206,18 +207,17 @@ function chainOf(start: Checked, checked: ReadonlyMap<string, Checked>, index: B
   return links;
 }
 
-function orderFacts(c: Checked, checked: ReadonlyMap<string, Checked>, options: ReadOrdersOptions): OrderFacts | undefined {
-  const { index, calendar, policy, dailyPain, sessionsByOrder, testsByOrder } = options;
+function orderFacts(c: Checked, checked: ReadonlyMap<string, Checked>, options: ReadOrdersOptions, painByDay: ReadonlyMap<number, DailyValue>): OrderFacts | undefined {
+  const { index, calendar, policy, sessionsByOrder, testsByOrder } = options;
   const order = c.entry.resource;
   const domain = domainOf(order);
   if (!c.dose || c.authoredOn === undefined || domain === undefined) return undefined;
   const authoredOn = c.authoredOn;
   const authoredDay = calendar.day(authoredOn);
-  const painByDate = new Map(dailyPain.map((p) => [p.date, p]));
   const sessions = (sessionsByOrder.get(c.key) ?? [])
     .filter((s) => s.day <= authoredDay)
     .map((s) => {
-      const m = painByDate.get(addDays(s.date, 1));
+      const m = painByDay.get(s.day - 1);
       return m ? { ...s, nextMorningPain: m } : { ...s };
     });
   const chain = chainOf(c, checked, index);

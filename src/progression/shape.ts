@@ -11,7 +11,7 @@ import { isRecord } from './json';
 
 export type Shape =
   | { kind: 'string' | 'number' | 'integer' | 'boolean' }
-  | { kind: 'object'; fields: Readonly<Record<string, Field>> }
+  | { kind: 'object'; fields: readonly NamedField[] }
   | { kind: 'array'; items: Shape }
   | { kind: 'lazy'; shape: () => Shape };
 
@@ -21,15 +21,21 @@ export interface Field {
   as?: string;
 }
 
+/** A field with its JSON name and the name its expression uses. */
+interface NamedField {
+  name: string;
+  as: string;
+  shape: Shape;
+}
+
 const STRING: Shape = { kind: 'string' };
 const NUMBER: Shape = { kind: 'number' };
 const INTEGER: Shape = { kind: 'integer' };
 const BOOLEAN: Shape = { kind: 'boolean' };
 
 function object(fields: Readonly<Record<string, Shape | Field>>): Shape {
-  const out: Record<string, Field> = {};
-  for (const [name, f] of Object.entries(fields)) out[name] = 'kind' in f ? { shape: f } : f;
-  return { kind: 'object', fields: out };
+  const list = Object.entries(fields).map(([name, f]): NamedField => ('kind' in f ? { name, as: name, shape: f } : { name, as: f.as ?? name, shape: f.shape }));
+  return { kind: 'object', fields: list };
 }
 const list = (items: Shape): Shape => ({ kind: 'array', items });
 const choice = (base: string, shape: Shape): Field => ({ shape, as: base });
@@ -142,8 +148,8 @@ function fits(value: unknown, kind: Exclude<Shape['kind'], 'lazy'>): boolean {
 export interface ShapeCheck {
   /** FHIRPath of the value (e.g. `Bundle.entry[3].resource`). */
   path: string;
-  /** How the diagnostics name the resource (e.g. `order ServiceRequest/s1`). */
-  name: string;
+  /** How the diagnostics name the resource (e.g. `order ServiceRequest/s1`); a function is called only on an error. */
+  name: string | (() => string);
   issues: OperationOutcomeIssue[];
 }
 
@@ -154,26 +160,38 @@ export function checkShape(value: unknown, shape: Shape, check: ShapeCheck): num
   return check.issues.length - before;
 }
 
-function walk(value: unknown, shape: Shape, path: string, check: ShapeCheck): void {
-  if (shape.kind === 'lazy') {
-    walk(value, shape.shape(), path, check);
-    return;
-  }
+function report(value: unknown, kind: Exclude<Shape['kind'], 'lazy'>, path: string, check: ShapeCheck): void {
+  const element = path.startsWith(check.path) ? path.slice(check.path.length).replace(/^\./, '') : path;
+  const name = typeof check.name === 'string' ? check.name : check.name();
+  const what = `${name}: ${element || 'the resource'} is ${describeValue(value)}, expected ${EXPECTED[kind]}`;
+  check.issues.push(issue('error', 'structure', what, path));
+}
+
+function resolved(shape: Shape): Exclude<Shape, { kind: 'lazy' }> {
+  return shape.kind === 'lazy' ? resolved(shape.shape()) : shape;
+}
+
+/** Paths are built only for objects and lists that are walked into and for elements in error. */
+function walk(value: unknown, lazyShape: Shape, path: string, check: ShapeCheck): void {
+  const shape = resolved(lazyShape);
   if (!fits(value, shape.kind)) {
-    const element = path.startsWith(check.path) ? path.slice(check.path.length).replace(/^\./, '') : path;
-    const what = `${check.name}: ${element || 'the resource'} is ${describeValue(value)}, expected ${EXPECTED[shape.kind]}`;
-    check.issues.push(issue('error', 'structure', what, path));
+    report(value, shape.kind, path, check);
     return;
   }
   if (shape.kind === 'array') {
-    (value as unknown[]).forEach((item, i) => walk(item, shape.items, `${path}[${i}]`, check));
+    const items = resolved(shape.items);
+    (value as unknown[]).forEach((item, i) => {
+      if (items.kind === 'object' || items.kind === 'array' || !fits(item, items.kind)) walk(item, items, `${path}[${i}]`, check);
+    });
   } else if (shape.kind === 'object') {
     const record = value as Record<string, unknown>;
-    for (const name in shape.fields) {
-      const field = shape.fields[name];
-      const child = record[name];
-      if (child === undefined || !field) continue;
-      walk(child, field.shape, `${path}.${field.as ?? name}`, check);
+    for (const field of shape.fields) {
+      const child = record[field.name];
+      if (child === undefined) continue;
+      const childShape = resolved(field.shape);
+      if (childShape.kind === 'object' || childShape.kind === 'array' || !fits(child, childShape.kind)) {
+        walk(child, childShape, `${path}.${field.as}`, check);
+      }
     }
   }
 }
