@@ -135,7 +135,7 @@ describe('progress() properties', () => {
       fc.property(optionsArb, (o) => {
         expect(validationErrors(run(generateHistory(o)).transaction)).toEqual([]);
       }),
-      runs(100),
+      { ...runs(100), examples: [[SHORT_RETURN_WITH_MOBILITY]] },
     );
   });
 
@@ -166,7 +166,7 @@ describe('progress() properties', () => {
         if (p1.puts.length === 0 && p1.postedOrders.length === 0) expect(a2.changed).toEqual([]);
         expect(applied(a2.bundle, run(a2.bundle), now).changed).toEqual([]);
       }),
-      { ...runs(100), examples: [[BASELINE_SAME_DOSE], [TWO_STRENGTH_ORDERS], [FATIGUE_AFTER_RESUME], [QUOTA_AFTER_RETURN], [PAINFUL_BEFORE_RETURN]] },
+      { ...runs(200), examples: [[BASELINE_SAME_DOSE], [TWO_STRENGTH_ORDERS], [FATIGUE_AFTER_RESUME], [QUOTA_AFTER_RETURN], [PAINFUL_BEFORE_RETURN]] },
     );
   });
 });
@@ -186,6 +186,9 @@ function expectNoChange(result: ReturnType<typeof progress>): void {
   expect(p.posts.filter((e) => e.resource?.resourceType !== 'Provenance')).toEqual([]);
   for (const e of p.provenances) expect(e.request?.ifNoneExist).toMatch(/^_tag=/);
 }
+
+/** Two weeks of history, a return to load and only a mobility order: the generator once gave it no order at all. */
+const SHORT_RETURN_WITH_MOBILITY: GenerateOptions = { seed: 652522717, now: '2026-11-27T09:00:00+01:00', weeks: 2, phase: 'return-to-load', domains: ['mobility'], mode: 'pain-guided', painLevel: 0, painPattern: 'stable', sessionPain: 'low', fatigueHigh: true, alert: true, checkInRate: 0.2, adherence: 0.3, quantityPain: false, heartRate: false };
 
 /** Baseline established at the placeholder dose (no new order), then build: the re-run progressed on baseline-phase sessions. */
 const BASELINE_SAME_DOSE: GenerateOptions = {

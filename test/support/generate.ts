@@ -199,6 +199,8 @@ function buildChain(domain: Domain, index: number, ctx: ChainContext): Chain {
     day -= 10 + Math.floor(ctx.r() * 9);
     dose = stepUp(domain, dose);
   }
+  // A short history whose flare began before any regular change still needs one order for a domain the flare leaves as it is.
+  if (orders.length === 0 && !reduces && (ctx.phase === 'flare' || ctx.phase === 'return-to-load')) orders.push({ id: id(k), dose, day: ctx.planStart - index });
   const preFlare = orders[orders.length - 1]?.dose ?? dose;
   if (ctx.phase === 'deload') {
     const bySets = domain === 'strength' && (preFlare.sets ?? 1) > 1;
