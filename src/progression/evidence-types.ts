@@ -97,7 +97,10 @@ export interface OrderFacts {
   status: 'active' | 'on-hold';
   /** From the `domain` category slice (exercise-domain CodeSystem). */
   domain: Domain;
-  /** The exercise (code.coding, preferring the Gradus exercise CodeSystem; display falls back to code.text). */
+  /**
+   * The exercise (code.coding, preferring the Gradus exercise CodeSystem); display falls back to code.text,
+   * then to the display of the code in our exercise CodeSystem.
+   */
   exercise: { system?: string; code?: string; display?: string };
   dose: Dose;
   /** Its last change: when this dose took effect. */

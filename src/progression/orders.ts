@@ -12,6 +12,7 @@ import type { BundleIndex, IndexedEntry } from './bundle-index';
 import type { Calendar } from './days';
 import { readDose } from './dose';
 import type { ChainLink, DailyValue, OrderFacts, ToleranceTest } from './evidence-types';
+import { exerciseDisplay } from './exercise-catalogue';
 import { asNumber, asString, field, records, strings } from './json';
 import type { RawSession } from './observations';
 import { checkShape, DOSE_EXTENSION, ORDER } from './shape';
@@ -229,7 +230,7 @@ function orderFacts(c: Checked, checked: ReadonlyMap<string, Checked>, options: 
   const codings = records(field(order.code, 'coding')).map(({ item }) => item);
   const found = codings.find((x) => x.system === CS.exercise) ?? codings[0];
   const coding = found ? { system: asString(found.system), code: asString(found.code), display: asString(found.display) } : undefined;
-  const display = coding?.display ?? asString(field(order.code, 'text'));
+  const display = coding?.display ?? asString(field(order.code, 'text')) ?? exerciseDisplay(coding?.system, coding?.code);
   const frequency = frequencyPerWeek(order);
   return {
     id: c.key,

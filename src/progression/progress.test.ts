@@ -62,7 +62,7 @@ describe('progress on the demo patients', () => {
   it('reports each order with its exercise, domain and old and new dose', () => {
     const result = progress(demo('progressing'), { now: nowOf(demo('progressing')) });
     const sitToStand = result.orders.find((o) => o.orderId === 'amara-sit-to-stand-2');
-    expect(sitToStand).toMatchObject({ exercise: 'sit-to-stand', domain: 'strength', decision: 'progress' });
+    expect(sitToStand).toMatchObject({ exercise: 'Sit-to-stand', domain: 'strength', decision: 'progress' });
     expect(sitToStand?.from).toEqual({ sets: 3, reps: 10, load: 8, step: 2 });
     const created = ofType<ServiceRequest>(result.transaction, 'ServiceRequest').find((o) => o.status === 'active' && o.code?.coding?.[0]?.code === 'sit-to-stand');
     expect(created && readDose(created)).toEqual(sitToStand?.to);

@@ -41,6 +41,10 @@ export interface OrderSpec {
   dose: Dose;
   domain?: Domain;
   code?: string;
+  /** The coding's display (default: the code); null leaves it out. */
+  display?: string | null;
+  /** code.text, when given. */
+  text?: string;
   /** Day number of authoredOn (default 10). */
   authoredDay?: number;
   authoredTime?: string;
@@ -228,7 +232,10 @@ function buildOrder(spec: OrderSpec): ServiceRequest {
       { coding: [{ system: SNOMED, code: EXERCISE_THERAPY }] },
       { coding: [{ system: CS.exerciseDomain, code: spec.domain ?? 'strength' }] },
     ],
-    code: { coding: [{ system: CS.exercise, code: spec.code ?? spec.id, display: spec.code ?? spec.id }] },
+    code: {
+      coding: [{ system: CS.exercise, code: spec.code ?? spec.id, ...(spec.display === null ? {} : { display: spec.display ?? spec.code ?? spec.id }) }],
+      ...(spec.text !== undefined ? { text: spec.text } : {}),
+    },
     subject,
     basedOn: [{ reference: `CarePlan/${PLAN_ID}` }],
     authoredOn: at(spec.authoredDay ?? 10, spec.authoredTime ?? '09:00'),
