@@ -4,11 +4,12 @@
  * See: /work/shared/CLINICAL-RULES.md; implementation-guide.md "Extensions to the contract" for the readings.
  */
 import type { Bundle, CarePlan, Observation, Provenance } from 'fhir/r4';
+import { EXT } from '../src/fhir/codes';
 import { progress, type OrderDecision, type ProgressResult } from '../src/progression/progress';
 import type { DecisionCode, Dose, Phase, Policy } from '../src/progression/types';
-import { readFlareSince, readPhase, readReferencePain } from './support/dose-ext';
+import { readDose, readFlareSince, readPhase, readPhaseSince, readReferencePain } from './support/dose-ext';
 import { history, type HistoryBuilder, type HistoryOptions, type OrderInput, type SessionOptions } from './support/history';
-import { coreDose, parts, provenanceReason } from './support/inspect';
+import { coreDose, parts, provenanceReason, provenancesFor, successorEntry } from './support/inspect';
 
 /** Tuesday 10 March 2026, 09:00 in Central Europe: day 0. */
 const NOW = '2026-03-10T09:00:00+01:00';
@@ -51,7 +52,7 @@ const planWritten = (r: ProgressResult): CarePlan | undefined => parts(r.transac
 /** The same records without the plan's flare-since (to exercise the flare-start fallbacks). */
 function withoutFlareSince(bundle: Bundle): Bundle {
   const plan = bundle.entry?.map((e) => e.resource).find((x): x is CarePlan => x?.resourceType === 'CarePlan');
-  const kept = plan?.extension?.filter((e) => !e.url.endsWith('/flare-since')) ?? [];
+  const kept = plan?.extension?.filter((e) => e.url !== EXT.flareSince) ?? [];
   if (!plan || kept.length === plan.extension?.length) throw new Error('the plan has no flare-since to remove');
   plan.extension = kept;
   return bundle;
@@ -959,6 +960,18 @@ const dailyPain: Case[] = [
         .build(),
     check: (r) => expect(phaseOf(r)).toEqual(['build', 'flare', 'flare-protocol']),
   },
+  {
+    name: 'takes M from the day after the session\'s own date: a session at 23:30 -08:00 on day 3 is judged by day 2, not day 1',
+    rule: 'Terms: next-morning pain (M) of a session on day d: daily pain on day d-1; day in its own UTC offset',
+    bundle: () => {
+      const b = patient({ pain: (d) => (d === 1 ? 4 : 2) }).order(SQ).sessions('sq', [5, 3], SQ_DONE).build();
+      const late = b.entry?.map((e) => e.resource).find((x): x is Observation => x?.resourceType === 'Observation' && x.id === 'session-2');
+      if (!late) throw new Error('session-2 not built');
+      late.effectiveDateTime = '2026-03-07T23:30:00-08:00';
+      return b;
+    },
+    check: (r) => expectOrder(r, 'sq', 'progress', { sets: 3, reps: 11, load: 20, step: 4 }),
+  },
 ];
 
 describe('quota mode and daily pain', () => {
@@ -1010,7 +1023,7 @@ const edges: Case[] = [
         .order({ id: 'sq-1', exercise: 'sit-to-stand', dose: { sets: 3, reps: 10, load: 20, step: 4 }, authoredOn: 30 })
         .order({ id: 'sq-2', exercise: 'sit-to-stand', dose: { sets: 2, reps: 10, load: 20, step: 4 }, authoredOn: 7, replaces: 'sq-1' })
         .build(),
-    check: (r) => expectOrder(r, 'sq-2', 'resume', { sets: 3, reps: 10, load: 20, step: 4 }),
+    check: (r) => expectOrder(r, 'sq-2', 'resume', { sets: 3, reps: 10, load: 20, step: 4 }, ['deload since 2026-03-03 (7 days)']),
   },
   {
     name: 'enters a flare from a deload rather than resuming (rule 2 before rule 6)',
@@ -1113,6 +1126,52 @@ const edges: Case[] = [
     rule: 'Plan 5: endurance duration -40%; Rounding: minutes to whole minutes, never below 1',
     bundle: () => patient({ planStart: 21, phaseSince: 21 }).order({ ...WALK, dose: { duration: min(2), step: 1 } }).build(),
     check: (r) => expectOrder(r, 'walk', 'deload', { duration: min(1), step: 1 }),
+  },
+  {
+    name: 'progresses on a single qualifying session when the plan sets stableSessions = 1',
+    rule: 'Order 3: its last stableSessions sessions all qualify; every number is a default a plan may override',
+    bundle: () => patient({ policy: { stableSessions: 1 } }).order(WALK).session('walk', 2, { ...ok, duration: 30, rpe: 5 }).build(),
+    check: (r) => expectOrder(r, 'walk', 'progress', { duration: min(33), step: 3 }),
+  },
+  {
+    name: 'writes phase-since = now when the phase changes (deload)',
+    rule: 'IG-CONTRACT phase-since: written on every phase change',
+    bundle: () => deloadable({ planStart: 21, phaseSince: 21 }).build(),
+    check: (r) => expect(readPhaseSince(planWritten(r) as CarePlan)).toBe(NOW),
+  },
+  {
+    name: 'counts for progress only sessions since phase-since when the phase began after the order (documented reading)',
+    rule: 'implementation-guide.md, Extensions: sessions that count after a phase change',
+    bundle: () => oneOrder(SQ, SQ_DONE, { phaseSince: 3 }),
+    check: (r) => expectOrder(r, 'sq', 'hold', SQ.dose, ['1 of 2']),
+  },
+  {
+    name: 'still regresses on a session before phase-since (safety reads every session since authoredOn)',
+    rule: 'implementation-guide.md, Extensions: regress still reads every session since authoredOn; Order 1',
+    bundle: () => oneOrder(SQ, { ...SQ_DONE, painDuring: 7 }, { phaseSince: 3 }),
+    check: (r) => expectOrder(r, 'sq', 'regress', { sets: 3, reps: 10, load: 18, step: 2 }),
+  },
+  {
+    name: 'writes a progress as a new order that replaces the old one (completed) and the plan pointing at it',
+    rule: 'IG-CONTRACT Progression output: a progressed order becomes a new order whose replaces points at the old one; the old one is PUT completed; the plan is PUT with its activity updated',
+    bundle: () => oneOrder(SQ, SQ_DONE),
+    check: (r) => {
+      const successor = successorEntry(r.transaction, 'sq');
+      expect(successor?.resource && coreDose(readDose(successor.resource))).toEqual({ sets: 3, reps: 11, load: 20, step: 4 });
+      expect(parts(r.transaction).putOrders.map((e) => [e.resource?.id, e.resource?.status])).toEqual([['sq', 'completed']]);
+      expect(planWritten(r)?.activity?.map((a) => a.reference?.reference)).toEqual([successor?.fullUrl]);
+      expect(provenancesFor(r.transaction, successor?.fullUrl ?? '').map(provenanceReason)).toEqual(['progress']);
+    },
+  },
+  {
+    name: 'changes no order and no plan on a hold',
+    rule: 'IG-CONTRACT Progression output: hold changes no order',
+    bundle: () => patient().order(SQ).session('sq', 2, SQ_DONE).build(),
+    check: (r) => {
+      const p = parts(r.transaction);
+      expect([p.postedOrders.length, p.putOrders.length, p.planPut]).toEqual([0, 0, undefined]);
+      expect(provenancesFor(r.transaction, 'ServiceRequest/sq').map(provenanceReason)).toEqual(['hold']);
+    },
   },
 ];
 
