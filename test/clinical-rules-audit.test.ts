@@ -72,12 +72,11 @@ interface Case {
   /** The sentence of CLINICAL-RULES.md the case checks. */
   rule: string;
   bundle: () => Bundle;
-  policy?: Partial<Policy>;
   check: (r: ProgressResult) => void;
 }
 
 function run(c: Case): ProgressResult {
-  return progress(c.bundle(), c.policy === undefined ? { now: NOW } : { now: NOW, policy: c.policy });
+  return progress(c.bundle(), { now: NOW });
 }
 
 const phaseOf = (r: ProgressResult): [Phase, Phase, DecisionCode | undefined] => [r.plan.phaseFrom, r.plan.phaseTo, r.plan.decision];
