@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'profiles/', 'coverage/', '.fhir-cache/', 'bin/', '**/*.mjs', '*.js'] },
+  { ignores: ['dist/', 'node_modules/', 'profiles/', 'coverage/', '.fhir-cache/', 'bin/', '**/*.mjs', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

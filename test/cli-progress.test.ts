@@ -28,12 +28,10 @@ const file = (name: string, content: string): string => {
 };
 
 beforeAll(() => {
-  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'progress-command.js'))) {
-    throw new Error(`npm run build did not produce the CLI:\n${build.stdout}${build.stderr}`);
-  }
+  // dist/ is built once by jest's globalSetup (test/build-once.js).
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'progress-command.js'))) throw new Error('dist/ is not built');
   dir = mkdtempSync(join(tmpdir(), 'gradus-cli-progress-'));
-}, 180_000);
+});
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });

@@ -3,8 +3,8 @@
  * `<severity> <file> <expression>: <message>` line on each invalid fixture, 2 with one line on stderr for
  * input that is not a FHIR resource (DESIGN.md, CLI contract).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { isAtOrBelow, loadManifest, type Expectation } from './invalid/manifest';
@@ -26,14 +26,6 @@ function gradus(...args: string[]): Run {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The newest modification time of any file under `dir`. */
-function newest(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((max, d) => {
-    const path = join(dir, d.name);
-    return Math.max(max, d.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }, 0);
-}
-
 /** Issue lines `<severity> <file> <expression>: <message>` of one run. */
 function issueLines(run: Run): { severity: string; file: string; expression: string; line: string }[] {
   return run.stdout.split('\n').flatMap((line) => {
@@ -47,15 +39,9 @@ const sameFile = (printed: string, path: string): boolean =>
   printed === path || relative(ROOT, join(ROOT, printed)) === path || relative(ROOT, printed) === path;
 
 beforeAll(() => {
-  const stale = !existsSync(BUILT) || statSync(BUILT).mtimeMs < newest(join(ROOT, 'src'));
-  if (stale) {
-    try {
-      execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe' });
-    } catch {
-      // tsc still emits when colleagues' work in progress has type errors; the runs below show what works.
-    }
-  }
-}, 180_000);
+  // dist/ is built once by jest's globalSetup (test/build-once.js).
+  if (!existsSync(BUILT)) throw new Error('dist/ is not built');
+});
 
 describe('gradus validate on valid input', () => {
   it('exits 0 on examples/ and prints no error line', () => {
