@@ -49,6 +49,22 @@ describe('day numbers', () => {
     expect(calendar.isFuture(value)).toBe(future);
   });
 
+  describe('a later calendar date that is not in the future (now 2026-03-10T23:45:00Z)', () => {
+    const late = calendarAt('2026-03-10T23:45:00Z');
+    it.each([
+      ['2026-03-11T00:30:00+01:00', 0, false, 'its own date is the 11th, 15 minutes before now: day 0, not -1'],
+      ['2026-03-11T00:45:00+01:00', 0, false, 'the very instant of now: day 0'],
+      ['2026-03-11T00:46:00+01:00', 0, true, 'a minute after now: in the future (an error for the reader)'],
+      ['2026-03-11', 0, true, 'a later date without a time: in the future'],
+      ['2026-03-10T00:30:00+01:00', 0, false, "now's own date in another offset: day 0"],
+      ['2026-03-09T23:59:00+01:00', 1, false, 'the day before: day 1'],
+    ])('%s is day %i, future %s (%s)', (value, day, future) => {
+      expect(late.day(value)).toBe(day);
+      expect(late.stamp(value)?.date).toBe(value.slice(0, 10));
+      expect(late.isFuture(value)).toBe(future);
+    });
+  });
+
   it('throws on a now that is not a dateTime', () => {
     expect(() => calendarAt('now')).toThrow(RangeError);
   });

@@ -1,7 +1,11 @@
 /**
  * Calendar-day arithmetic: a dateTime's day is its calendar date in its own UTC offset, and day k is
  * k days before now's date (day 0 = today). Never reads the clock.
- * See: /work/shared/CLINICAL-RULES.md "Terms" (day, 7 days after, program week).
+ * A value whose own calendar date is after now's date but which is not after now as an instant (now
+ * 2026-03-10T23:45:00Z, a red flag at 2026-03-11T00:30:00+01:00) is day 0, never day -1, so that it falls
+ * inside every window; a value after now as an instant stays an error for the reader (isFuture).
+ * See: /work/shared/CLINICAL-RULES.md "Terms" (day, 7 days after, program week); implementation-guide.md
+ * "Extensions to the contract" (a later calendar date that is not in the future is day 0).
  */
 
 /** A FHIR date or dateTime split into its parts (partial dates are padded with month/day 1). */
@@ -114,7 +118,7 @@ export function ageOn(birthDate: string, today: string): number | undefined {
 /** A dateTime placed relative to one evaluation time: its own calendar date, day number and instant. */
 export interface DayStamp {
   date: string;
-  /** 0 = now's date, 1 = the day before, ... (negative for a later date). */
+  /** 0 = now's date, 1 = the day before, ...; never negative (a later calendar date is day 0). */
   day: number;
   epochDay: number;
   /** Milliseconds since the epoch when it has a time. */
@@ -129,7 +133,7 @@ export interface Calendar {
   today: string;
   /** A date or dateTime placed on this calendar; undefined when unreadable. Each distinct value is parsed once per calendar. */
   stamp(value: string): DayStamp | undefined;
-  /** Day number of a date or dateTime: 0 today, 1 yesterday; negative for later dates. */
+  /** Day number of a date or dateTime: 0 today (or a later calendar date), 1 yesterday, ... */
   day(value: string): number;
   /** The date of day k. */
   dateOf(day: number): string;
@@ -151,7 +155,8 @@ export function calendarAt(now: string): Calendar {
     let known = seen.get(value);
     if (known === undefined) {
       const p = parseDateTime(value);
-      known = p ? { date: p.date, day: todayEpoch - p.epochDay, epochDay: p.epochDay, ...(p.instant !== undefined ? { instant: p.instant } : {}) } : null;
+      // A later calendar date that is not in the future (an offset east of now's) is today: day 0, not -1.
+      known = p ? { date: p.date, day: Math.max(0, todayEpoch - p.epochDay), epochDay: p.epochDay, ...(p.instant !== undefined ? { instant: p.instant } : {}) } : null;
       seen.set(value, known);
     }
     return known ?? undefined;

@@ -14,7 +14,10 @@ export interface DatedFact {
   at: string;
   /** Calendar date `YYYY-MM-DD` of `at` in its own UTC offset. */
   date: string;
-  /** Day number: 0 = now's date, 1 = the day before, ... (negative only for a later calendar date). */
+  /**
+   * Day number: 0 = now's date, 1 = the day before, ...; never negative: a fact on a later calendar date that is
+   * not after now as an instant (recorded in an offset east of now's) is day 0 (days.ts).
+   */
   day: number;
   /** Milliseconds since the epoch of `at` when it has a time (parsed once, for ordering). */
   instant?: number;
@@ -30,6 +33,7 @@ export type CheckInComponent = 'pain' | 'morningStiffness' | 'fatigue' | 'mood' 
 
 /** The check-in values of one day; per component the earliest value of that day. */
 export interface DayLog {
+  /** The calendar date of the day number (now's date for day 0); each value keeps its own `date`. */
   date: string;
   day: number;
   values: Partial<Record<CheckInComponent, DailyValue>>;

@@ -1,5 +1,5 @@
 import type { Bundle, CarePlan, FhirResource, Observation, ServiceRequest } from 'fhir/r4';
-import { CS, EXT, LOINC, PROFILE } from '../fhir/codes';
+import { CS, EXT, GRADUS_CODE, LOINC, PROFILE } from '../fhir/codes';
 import { OperationOutcomeError } from '../fhir/outcome';
 import { readEvidence } from './evidence';
 import { at, evidenceOf, NOW, scenario, type BundleBuilder } from './test-support';
@@ -62,6 +62,42 @@ describe('readEvidence: facts', () => {
       }),
     );
     expect(evidence.dailyPain[0]).toMatchObject({ date: '2026-11-18', day: 2 });
+  });
+
+  describe('a value on a later calendar date that is not after now (NOW 2026-11-20T20:00+01:00 = 19:00Z)', () => {
+    const painAt = (id: string, effectiveDateTime: string, value: number): Observation => ({
+      resourceType: 'Observation',
+      id,
+      status: 'final',
+      code: { coding: [{ system: LOINC, code: '72514-3' }] },
+      subject: { reference: 'Patient/p1' },
+      effectiveDateTime,
+      valueInteger: value,
+    });
+
+    it('is day 0 and keeps its own date (18:30Z at +06:00 is the 21st)', () => {
+      const evidence = evidenceOf(scenario().raw(painAt('east', '2026-11-21T00:30:00+06:00', 6)));
+      expect(evidence.dailyPain.map((p) => [p.date, p.day, p.value])).toEqual([['2026-11-21', 0, 6]]);
+    });
+
+    it("shares day 0 with today's values: the earliest of the day wins, and check-ins log it under now's date", () => {
+      const evidence = evidenceOf(
+        scenario()
+          .checkIn(0, { pain: 2 }, '07:00')
+          .raw(painAt('east', '2026-11-21T00:30:00+06:00', 6))
+          .raw({ ...painAt('east-checkin', '2026-11-21T00:40:00+06:00', 0), code: { coding: [{ system: CS.gradus, code: GRADUS_CODE.dailyCheckIn }] }, valueInteger: undefined, component: [{ code: { coding: [{ system: CS.gradus, code: GRADUS_CODE.fatigue }] }, valueInteger: 8 }] }),
+      );
+      expect(evidence.dailyPain.map((p) => [p.date, p.day, p.value])).toEqual([['2026-11-20', 0, 2]]);
+      expect(evidence.checkIns.map((c) => [c.date, c.day, c.values.pain?.value, c.values.fatigue?.value, c.values.fatigue?.date])).toEqual([
+        ['2026-11-20', 0, 2, 8, '2026-11-21'],
+      ]);
+    });
+
+    it('is still an error when it is after now as an instant (19:30Z at +06:00)', () => {
+      expect(issuesOf(scenario().raw(painAt('east', '2026-11-21T01:30:00+06:00', 6)).build())).toEqual([
+        { expression: expect.stringMatching(/^Bundle\.entry\[\d+\]\.resource\.effective$/) as string, diagnostics: expect.stringMatching(/dated 2026-11-21T01:30:00\+06:00, after now/) as string },
+      ]);
+    });
   });
 
   it('ignores other patients, other resource types and entered-in-error Observations', () => {

@@ -80,11 +80,14 @@ function byTime(a: DatedFact, b: DatedFact): number {
   return a.source < b.source ? -1 : a.source > b.source ? 1 : 0;
 }
 
-/** The earliest value per day, oldest day first. */
+/**
+ * The earliest value per day number, oldest day first. Grouped by day number, not by date: a value on a later
+ * calendar date that is not in the future shares day 0 with today's (days.ts).
+ */
 function earliestPerDay(values: DailyValue[]): DailyValue[] {
-  const byDate = new Map<string, DailyValue>();
-  for (const v of values.sort(byTime)) if (!byDate.has(v.date)) byDate.set(v.date, v);
-  return [...byDate.values()];
+  const byDay = new Map<number, DailyValue>();
+  for (const v of values.sort(byTime)) if (!byDay.has(v.day)) byDay.set(v.day, v);
+  return [...byDay.values()];
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -184,12 +187,12 @@ export function readObservations(options: ReadObservationsOptions): ObservationF
     }
   }
 
-  const checkIns = new Map<string, DayLog>();
+  const checkIns = new Map<number, DayLog>();
   for (const [name, values] of components) {
     for (const v of earliestPerDay(values)) {
-      const log = checkIns.get(v.date) ?? { date: v.date, day: v.day, values: {} };
+      const log = checkIns.get(v.day) ?? { date: calendar.dateOf(v.day), day: v.day, values: {} };
       log.values[name] = v;
-      checkIns.set(v.date, log);
+      checkIns.set(v.day, log);
     }
   }
   const latestHr = restingHr.sort(byTime).at(-1);

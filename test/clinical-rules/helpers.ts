@@ -4,7 +4,7 @@
  * in its `rule`), not from the engine's code, and runs through the whole engine.
  * See: /work/shared/CLINICAL-RULES.md; implementation-guide.md "Extensions to the contract" for the readings.
  */
-import type { Bundle, CarePlan } from 'fhir/r4';
+import type { Bundle, CarePlan, Observation } from 'fhir/r4';
 import { EXT } from '../../src/fhir/codes';
 import { progress, type OrderDecision, type ProgressResult } from '../../src/progression/progress';
 import type { DecisionCode, Dose, Phase } from '../../src/progression/types';
@@ -74,10 +74,21 @@ export interface Case {
   rule: string;
   bundle: () => Bundle;
   check: (r: ProgressResult) => void;
+  /** The evaluation time (default NOW). */
+  now?: string;
 }
 
-export function run(c: Pick<Case, 'bundle'>): ProgressResult {
-  return progress(c.bundle(), { now: NOW });
+export function run(c: Pick<Case, 'bundle' | 'now'>): ProgressResult {
+  return progress(c.bundle(), { now: c.now ?? NOW });
+}
+
+/** The same records with one Observation re-dated (e.g. into another UTC offset). */
+export function retimed(bundle: Bundle, id: string, effectiveDateTime: string): Bundle {
+  const obs = bundle.entry?.map((e) => e.resource).find((x): x is Observation => x?.resourceType === 'Observation' && x.id === id);
+  if (!obs) throw new Error(`${id} not built`);
+  delete obs.effectivePeriod;
+  obs.effectiveDateTime = effectiveDateTime;
+  return bundle;
 }
 
 export const phaseOf = (r: ProgressResult): [Phase, Phase, DecisionCode | undefined] => [r.plan.phaseFrom, r.plan.phaseTo, r.plan.decision];
