@@ -33,6 +33,11 @@ describe('rule 3: during a flare', () => {
     ['pain <= B + 1 on 2 consecutive days returns to load', { pains: { 1: 4, 0: 4 } }, 'return-to-load', 'return-to-load'],
     ['B + 1 then B + 2 holds', { pains: { 1: 4, 0: 5 } }, 'hold', 'flare'],
     ['settled days before the phase start do not count', { pains: { 5: 3, 4: 3 }, phaseSinceDay: 3 }, 'hold', 'flare'],
+    ['the two most recent days settle after high ones: returns to load', { pains: { 3: 6, 2: 6, 1: 4, 0: 4 } }, 'return-to-load', 'return-to-load'],
+    ['an older settled pair followed by days at B + 2: holds', { pains: { 3: 4, 2: 4, 1: 5, 0: 5 } }, 'hold', 'flare'],
+    ['an older settled pair followed by one day at B + 2: holds', { pains: { 2: 4, 1: 4, 0: 5 } }, 'hold', 'flare'],
+    ['the two most recent settled days are not consecutive: holds', { pains: { 3: 4, 2: 4, 0: 4 } }, 'hold', 'flare'],
+    ['no pain today, the two most recent days (2 and 1) settled: returns to load', { pains: { 2: 4, 1: 4 } }, 'return-to-load', 'return-to-load'],
   ])('%s', (_name, spec, decision, phaseTo) => {
     const out = run(flare(spec));
     expect(out.plan).toMatchObject({ phaseFrom: 'flare', phaseTo, decision });
@@ -73,6 +78,6 @@ describe('rule 3: during a flare', () => {
 
   it('holds otherwise and says how long the flare has lasted', () => {
     const out = run(flare({ pains: { 0: 6 } }));
-    expect(orderOf(out, 'str').rationale).toBe('Held: flare since 2026-11-16 (4 days); daily pain today 6/10; waiting for 2 consecutive days <= B + 1 = 4');
+    expect(orderOf(out, 'str').rationale).toBe('Held: flare since 2026-11-16 (4 days); daily pain today 6/10; waiting for the 2 most recent days of daily pain to be consecutive and <= B + 1 = 4');
   });
 });

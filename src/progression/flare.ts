@@ -1,7 +1,8 @@
 /**
  * Plan rules 2 and 3: entering a flare (daily pain >= B + 2 on 2 consecutive days) and what happens
  * during one (refer after 7 days, return to load once pain settles to <= B + 1 on 2 consecutive days).
- * See: /work/shared/CLINICAL-RULES.md "Plan-level rules" 2-3 (Costa 2019; Lambeek 2007).
+ * See: /work/shared/CLINICAL-RULES.md "Plan-level rules" 2-3 (Costa 2019; Lambeek 2007);
+ * implementation-guide.md "Extensions to the contract" (the flare ends on the latest evidence).
  */
 import { describeBaseline } from './baseline-pain';
 import { calendarAt } from './days';
@@ -31,6 +32,21 @@ export function latestPair(pain: readonly DailyValue[], test: (v: DailyValue) =>
 /** "6/10 on 2026-11-19 and 7/10 on 2026-11-20". */
 function pairText([a, b]: [DailyValue, DailyValue]): string {
   return `${formatNumber(a.value)}/10 on ${a.date} and ${formatNumber(b.value)}/10 on ${b.date}`;
+}
+
+/**
+ * Rule 3's return pair: the two most recent days with daily pain on or after the phase start, when they are
+ * consecutive days and both <= B + 1 (older first); else undefined. Only the latest evidence ends a flare: an
+ * older pair of settled days followed by days at >= B + 2, or by a gap, does not.
+ */
+export function settledPair(evidence: Pick<Evidence, 'dailyPain' | 'phaseStartDay'>, B: number): [DailyValue, DailyValue] | undefined {
+  const start = evidence.phaseStartDay;
+  const since = evidence.dailyPain.filter((v) => start === undefined || v.day <= start);
+  const older = since.at(-2);
+  const newer = since.at(-1);
+  if (!older || !newer || older.day !== newer.day + 1) return undefined;
+  const settled = (v: DailyValue): boolean => v.value <= B + 1 + EPSILON;
+  return settled(older) && settled(newer) ? [older, newer] : undefined;
 }
 
 /** Daily pain >= B + 2 on 2 consecutive days in the last 7 days, on or after the phase start. */
@@ -107,8 +123,7 @@ export function duringFlareRule(ctx: RuleContext): Evaluation | undefined {
     };
   }
 
-  const start = evidence.phaseStartDay;
-  const settled = latestPair(evidence.dailyPain, (v) => (start === undefined || v.day <= start) && v.value <= B + 1 + EPSILON);
+  const settled = settledPair(evidence, B);
   if (settled) {
     const why = `daily pain ${pairText(settled)} <= B + 1 = ${formatNumber(B + 1)}; ${describeBaseline(baseline)}`;
     const orders = evidence.orders.map((order) => returnOrder(order, why, flareStart, refs(settled)));
@@ -126,7 +141,7 @@ export function duringFlareRule(ctx: RuleContext): Evaluation | undefined {
   }
   const status = today ? `daily pain today ${formatNumber(today.value)}/10` : 'no daily pain today';
   const since = flareStart !== undefined && flareDays !== undefined ? `flare since ${flareStart.slice(0, 10)} (${days(flareDays)})` : 'flare ongoing';
-  return keep('hold', [since, `${status}; waiting for 2 consecutive days <= B + 1 = ${formatNumber(B + 1)}`], refs([today]));
+  return keep('hold', [since, `${status}; waiting for the 2 most recent days of daily pain to be consecutive and <= B + 1 = ${formatNumber(B + 1)}`], refs([today]));
 }
 
 /** One order on the return to load: 75% of its pre-flare dose, or unchanged when the flare left it so. */

@@ -225,6 +225,27 @@ const duringFlare: Case[] = [
     },
   },
   {
+    name: 'returns to load when the two most recent days (1 and 0) settle after days at B + 2',
+    rule: 'Plan 3: daily pain <= B + 1 on 2 consecutive days on or after the phase start; Extensions: the flare ends on the latest evidence',
+    bundle: () => inFlare(6, (d) => (d <= 1 ? 3 : d <= 6 ? 4 : 2)).build(),
+    check: (r) => {
+      expect(phaseOf(r)).toEqual(['flare', 'return-to-load', 'return-to-load']);
+      expect(r.plan.rationale).toContain('3/10 on 2026-03-09 and 3/10 on 2026-03-10 <= B + 1 = 3');
+    },
+  },
+  {
+    name: 'holds when two settled days (3 and 2) are followed by days at B + 2 (the latest evidence decides)',
+    rule: 'Plan 3: ... return-to-load ... Otherwise hold; Extensions: the return pair is the 2 most recent days with daily pain',
+    bundle: () => inFlare(6, (d) => (d <= 1 ? 4 : d <= 3 ? 3 : d <= 6 ? 4 : 2)).build(),
+    check: (r) => expect(phaseOf(r)).toEqual(['flare', 'flare', 'hold']),
+  },
+  {
+    name: 'holds when the two most recent days with daily pain (2 and 0) are not consecutive, though both settled',
+    rule: 'Plan 3: ... on 2 consecutive days; Extensions: the 2 most recent days with daily pain must be consecutive',
+    bundle: () => inFlare(6, (d) => (d === 1 ? undefined : d <= 3 ? 3 : d <= 6 ? 4 : 2)).build(),
+    check: (r) => expect(phaseOf(r)).toEqual(['flare', 'flare', 'hold']),
+  },
+  {
     name: 'holds a flare after only one day <= B + 1',
     rule: 'Plan 3: ... on 2 consecutive days ... Otherwise hold',
     bundle: () => inFlare(4, (d) => (d === 0 ? 3 : d <= 4 ? 5 : 2)).build(),
