@@ -148,13 +148,15 @@ const EXPECTED: Record<string, FixtureExpectation> = {
       'hiroshi-bird-dog': { decision: 'hold' },
     },
   },
-  // B = 2. step-up: pain 7 > 5 -> back to 8 kg (chain). walking: pain-after 6 -> -10% = 27 min.
-  // hip-flexor: next-morning pain 4 >= B+2 -> 30 - 10%, at least 5 s -> 25 s. wall-push-up: 6 > 5 -> reps 8 - 2 = 6.
+  // B = 2. step-up: pain 7 > 5 -> one increment down, 10 kg - 10% = 9 kg: the chain's lower dose (8 kg) is two
+  // increments down, and a regress moves at most one (implementation-guide.md, Extensions; it was 8 kg before).
+  // walking: pain-after 6 -> -10% = 27 min. hip-flexor: next-morning pain 4 >= B+2 -> 30 - 10%, at least 5 s -> 25 s.
+  // wall-push-up: 6 > 5 -> reps 8 - 2 = 6.
   regress: {
     phaseTo: 'build',
     planDecision: 'none',
     orders: {
-      'ingrid-step-up-2': { decision: 'regress', to: { sets: 3, reps: 10, load: 8, step: 1 }, rationale: /7/, evidenceDays: [3] },
+      'ingrid-step-up-2': { decision: 'regress', to: { sets: 3, reps: 10, load: 9, step: 1 }, rationale: /7\/10 > ceiling 5.*more than one increment down/, evidenceDays: [3] },
       'ingrid-walking': { decision: 'regress', to: { duration: min(27), step: 1 }, evidenceDays: [6] },
       'ingrid-hip-flexor-stretch': { decision: 'regress', to: { sets: 3, duration: sec(25), step: 1 }, evidenceDays: [5] },
       'ingrid-wall-push-up': { decision: 'regress', to: { sets: 2, reps: 6, step: 1 }, evidenceDays: [2] },

@@ -61,16 +61,39 @@ describe('pain-guided order rules', () => {
     expect(out.rationale).toMatch(/next-morning pain after 2026-11-16 not recorded; next-morning pain after 2026-11-18 not recorded/);
   });
 
-  it('regresses to the most recent lower dose in the replaces chain', () => {
-    const b = scenario()
-      .pains(flat(3, 0, 20))
-      .order({ id: 'v1', dose: { sets: 3, reps: 10, load: 4, step: 1 }, authoredDay: 40, status: 'completed', inPlan: false })
-      .order({ id: 'v2', dose: { sets: 3, reps: 12, load: 4, step: 2 }, authoredDay: 25, status: 'completed', inPlan: false, replaces: 'v1' })
-      .order({ id: 's1', dose: { sets: 3, reps: 10, load: 5, step: 3 }, authoredDay: 10, replaces: 'v2' })
-      .session('s1', 2, { painDuring: 7 });
-    const out = orderOf(run(b), 's1');
-    expect(out).toMatchObject({ decision: 'regress', newDose: { sets: 3, reps: 12, load: 4, step: 2 } });
-    expect(out.rationale).toMatch(/3 x 10 at 5 kg -> 3 x 12 at 4 kg \(the most recent lower dose in its replaces chain, from 2026-10-26\)/);
+  describe('regress target: the most recent lower dose in the chain only when no lower than one increment down', () => {
+    // s1 3 x 10 at 5 kg (step 3): one increment down is 4.5 kg; v2 is the chain's most recent lower dose.
+    function chained(v2: Dose): BundleBuilder {
+      return scenario()
+        .pains(flat(3, 0, 20))
+        .order({ id: 'v1', dose: { sets: 3, reps: 8, load: 3, step: 1 }, authoredDay: 40, status: 'completed', inPlan: false })
+        .order({ id: 'v2', dose: v2, authoredDay: 25, status: 'completed', inPlan: false, replaces: 'v1' })
+        .order({ id: 's1', dose: { sets: 3, reps: 10, load: 5, step: 3 }, authoredDay: 10, replaces: 'v2' })
+        .session('s1', 2, { painDuring: 7 });
+    }
+
+    it.each<[string, Dose, Dose, RegExp]>([
+      ['a chain dose above one increment down (3 x 12 at 4.5 kg) is the target', { sets: 3, reps: 12, load: 4.5, step: 2 }, { sets: 3, reps: 12, load: 4.5, step: 2 }, /3 x 10 at 5 kg -> 3 x 12 at 4.5 kg \(the most recent lower dose in its replaces chain, from 2026-10-26\)/],
+      ['a chain dose equal to one increment down (3 x 10 at 4.5 kg) is the target', { sets: 3, reps: 10, load: 4.5, step: 2 }, { sets: 3, reps: 10, load: 4.5, step: 2 }, /the most recent lower dose in its replaces chain/],
+      ['a chain dose below one increment down (3 x 12 at 4 kg): one increment down instead', { sets: 3, reps: 12, load: 4, step: 2 }, { sets: 3, reps: 10, load: 4.5, step: 2 }, /load 5 kg -> 4.5 kg \(-10%\) \(one increment down; the most recent lower dose in its replaces chain, 3 x 12 at 4 kg from 2026-10-26, is more than one increment down\)/],
+    ])('%s', (_name, v2, newDose, rationale) => {
+      const out = orderOf(run(chained(v2)), 's1');
+      expect(out).toMatchObject({ decision: 'regress', newDose });
+      expect(out.rationale).toMatch(rationale);
+    });
+
+    it('regresses one increment right after a resume, not back to the deload dose (40 -> 36 min, not 24)', () => {
+      const walk = (value: number): Dose => ({ duration: { value, unit: 'min' }, rpeTarget: { low: 4, high: 6 }, step: 3 });
+      const b = scenario()
+        .pains(flat(3, 0, 20))
+        .order({ id: 'w0', domain: 'endurance', dose: walk(40), authoredDay: 30, status: 'completed', inPlan: false })
+        .order({ id: 'w1', domain: 'endurance', dose: walk(24), authoredDay: 14, status: 'completed', inPlan: false, replaces: 'w0' })
+        .order({ id: 'w2', domain: 'endurance', dose: walk(40), authoredDay: 7, replaces: 'w1' })
+        .session('w2', 2, { painDuring: 7, duration: 40 });
+      const out = orderOf(run(b), 'w2');
+      expect(out).toMatchObject({ decision: 'regress', newDose: { ...walk(36), step: 2 } });
+      expect(out.rationale).toMatch(/duration 40 -> 36 min \(-10%\) \(one increment down; the most recent lower dose in its replaces chain, 24 min \(RPE 4-6\) from 2026-11-06, is more than one increment down\)/);
+    });
   });
 
   it('holds when a regress has no lower dose to go to', () => {

@@ -1,7 +1,10 @@
 /**
  * Order rule 1: a session with pain during or after above the ceiling, or next-morning pain >= B + 2,
- * steps the order back to the most recent lower dose in its replaces chain, else one increment down.
- * See: /work/shared/CLINICAL-RULES.md "Order-level rules in phase build", rule 1.
+ * steps the order back to the most recent lower dose in its replaces chain when that is no lower than one
+ * increment down, else one increment down: a regress never moves more than one increment (right after a
+ * resume, the chain's most recent lower dose is the deload dose, 40% down).
+ * See: /work/shared/CLINICAL-RULES.md "Order-level rules in phase build", rule 1; implementation-guide.md
+ * "Extensions to the contract" (a regress moves at most one increment).
  */
 import { copyDose, describeDose, formatNumber, isLower } from './dose';
 import type { OrderFacts, Session } from './evidence-types';
@@ -34,11 +37,16 @@ export interface RegressTarget {
   change: string;
 }
 
-/** The most recent lower dose in the replaces chain, else one increment down; undefined at the bottom. */
+/**
+ * The most recent lower dose in the replaces chain when it is no lower than one increment down (regressDose,
+ * compared with isLower for the domain), else one increment down; undefined at the bottom of the ladder.
+ */
 export function regressTarget(order: OrderFacts): RegressTarget | undefined {
   const current = order.dose;
+  const down = regressDose(current, order.domain);
+  if (down.atTop) return undefined;
   const lower = order.chain.slice(1).find((link) => isLower(link.dose, current, order.domain));
-  if (lower) {
+  if (lower && !isLower(lower.dose, down.dose, order.domain)) {
     const dose = copyDose(lower.dose);
     if (current.step !== undefined) dose.step = Math.max(1, current.step - 1);
     return {
@@ -46,9 +54,10 @@ export function regressTarget(order: OrderFacts): RegressTarget | undefined {
       change: `${describeDose(current)} -> ${describeDose(lower.dose)} (the most recent lower dose in its replaces chain, from ${lower.authoredOn.slice(0, 10)})`,
     };
   }
-  const down = regressDose(current, order.domain);
-  if (down.atTop) return undefined;
-  return { dose: down.dose, change: `${down.changes.join('; ')} (one increment down)` };
+  const skipped = lower
+    ? `; the most recent lower dose in its replaces chain, ${describeDose(lower.dose)} from ${lower.authoredOn.slice(0, 10)}, is more than one increment down`
+    : '';
+  return { dose: down.dose, change: `${down.changes.join('; ')} (one increment down${skipped})` };
 }
 
 /** Rule 1 for one order: regress, a hold at the bottom of the ladder, or undefined when no session calls for it. */

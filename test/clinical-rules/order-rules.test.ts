@@ -5,6 +5,7 @@
  * See: /work/shared/CLINICAL-RULES.md "Order-level rules in phase build", "Alternating focus"; IG-CONTRACT.md
  * "Progression output"; implementation-guide.md "Extensions to the contract".
  */
+import type { Bundle } from 'fhir/r4';
 import { progress } from '../../src/progression/progress';
 import type { DecisionCode, Policy } from '../../src/progression/types';
 import { readDose } from '../support/dose-ext';
@@ -56,6 +57,16 @@ describe('order rules, pain-guided: which sessions qualify', () => {
   });
 });
 
+/** sq-3 (3 x 11 at 19 kg) replaces sq-2 (3 x 11 at `load`), which replaced sq-1 (3 x 10 at 15 kg); a painful session. */
+function chainOf17or(load: number): Bundle {
+  return patient()
+    .order({ id: 'sq-1', exercise: 'sit-to-stand', dose: { sets: 3, reps: 10, load: 15, step: 3 }, authoredOn: 30 })
+    .order({ id: 'sq-2', exercise: 'sit-to-stand', dose: { sets: 3, reps: 11, load, step: 4 }, authoredOn: 22, replaces: 'sq-1' })
+    .order({ id: 'sq-3', exercise: 'sit-to-stand', dose: { sets: 3, reps: 11, load: 19, step: 5 }, authoredOn: 14, replaces: 'sq-2' })
+    .sessions('sq-3', [5, 2], { ...SQ_DONE, painDuring: 8, reps: 11, load: 19 })
+    .build();
+}
+
 const orderRules: Case[] = [
   {
     name: 'regresses on pain during 6/10 above the ceiling: load -10% and step -1, naming the numbers',
@@ -92,6 +103,30 @@ const orderRules: Case[] = [
         .sessions('sq-3', [5, 2], { ...SQ_DONE, painDuring: 8, reps: 11, load: 19 })
         .build(),
     check: (r) => expectOrder(r, 'sq-3', 'regress', { sets: 3, reps: 11, load: 18, step: 4 }, ['most recent lower dose']),
+  },
+  {
+    name: 'regresses to a chain dose exactly one increment down (19 kg - 10% = 17.1 -> 17 kg; the chain holds 17 kg)',
+    rule: 'Order 1 + Increments (load -10%); implementation-guide.md, Extensions: the chain dose only when no lower than one increment down',
+    bundle: () => chainOf17or(17),
+    check: (r) => expectOrder(r, 'sq-3', 'regress', { sets: 3, reps: 11, load: 17, step: 4 }, ['the most recent lower dose in its replaces chain']),
+  },
+  {
+    name: 'regresses one increment down (19 -> 17 kg) when the chain\'s most recent lower dose (16.5 kg) is further down',
+    rule: 'Order 1: ... else one increment down; Extensions: a regress never moves more than one increment',
+    bundle: () => chainOf17or(16.5),
+    check: (r) => expectOrder(r, 'sq-3', 'regress', { sets: 3, reps: 11, load: 17, step: 4 }, ['load 19 kg -> 17 kg', 'one increment down', '16.5 kg', 'is more than one increment down']),
+  },
+  {
+    name: 'regresses one increment right after a resume (walk 40 -> 36 min), not to the deload dose (24 min)',
+    rule: 'Order 1 + Increments (endurance duration -10%); Extensions: a regress never moves more than one increment',
+    bundle: () =>
+      patient({ phaseSince: 7 })
+        .order({ id: 'walk-1', exercise: 'walking', dose: { duration: min(40), rpeTarget: { low: 4, high: 6 }, step: 3 }, authoredOn: 28 })
+        .order({ id: 'walk-2', exercise: 'walking', dose: { duration: min(24), rpeTarget: { low: 4, high: 6 }, step: 3 }, authoredOn: 14, replaces: 'walk-1' })
+        .order({ id: 'walk-3', exercise: 'walking', dose: { duration: min(40), rpeTarget: { low: 4, high: 6 }, step: 3 }, authoredOn: 7, replaces: 'walk-2' })
+        .session('walk-3', 2, { ...ok, painDuring: 7, duration: 40 })
+        .build(),
+    check: (r) => expectOrder(r, 'walk-3', 'regress', { duration: min(36), step: 2 }, ['duration 40 -> 36 min', 'one increment down']),
   },
   {
     name: 'regresses when B is unknown (stepping down needs no B), yet never progresses',

@@ -290,7 +290,7 @@ function quotaBased(): Bundle {
     .build();
 }
 
-/** B = 2. Four ways to regress: back down the chain, one increment of time, next-morning pain, reps -2. */
+/** B = 2. Four ways to regress: one increment although the chain holds a dose two increments down, one increment of time, next-morning pain, reps -2. */
 function regress(): Bundle {
   return history({
     now: DEMO_NOW,
