@@ -49,23 +49,25 @@ export const NO_BASELINE = 'no baseline pain on record';
 /** Tolerance for comparisons of recorded values with computed thresholds. */
 export const EPSILON = 1e-9;
 
-/** An order's sessions that count towards progress, and what they are counted from ("its last change on ..."). */
-export interface CountingSessions {
+/** The sessions an order's rules judge in phase build, and what they are counted from ("its last change on ..."). */
+export interface PhaseSessions {
   sessions: Session[];
   since: string;
 }
 
 /**
- * The sessions that count for progress in phase build: those on or after the later of the order's
- * authoredOn (its sessions, by calendar day) and the phase start recorded in `phase-since` (by instant),
- * so after any phase change `stableSessions` fresh sessions are needed, and a same-day re-run after a
- * baseline, resume or return to build that left the order as it was does not progress it at once.
+ * The sessions every order rule of phase build judges (regress, progress, the quota count and boom-bust; not the
+ * weekly trend, which reads daily pain): those on or after the later of the order's authoredOn (its sessions, by
+ * calendar day) and the phase start recorded in `phase-since` (by instant). Each phase judges its own sessions:
+ * those before a phase change were judged by that phase's rules, which hold or reduce, so after a baseline,
+ * resume or return to build an order needs `stableSessions` fresh sessions to progress, a painful session from
+ * before the change does not regress it again, and a same-day re-run changes nothing.
  * Only the recorded phase start counts: its fallback (the latest authoredOn among current orders) would tie
- * one order's sessions to another order's last change. Regress (safety) still reads all of order.sessions.
- * See: implementation-guide.md "Extensions to the contract" (sessions that count after a phase change).
+ * one order's sessions to another order's last change.
+ * See: implementation-guide.md "Extensions to the contract" (each phase judges its own sessions).
  */
-export function countingSessions(order: OrderFacts, evidence: Pick<Evidence, 'phaseSince'>): CountingSessions {
-  const lastChange: CountingSessions = { sessions: order.sessions, since: `its last change on ${order.authoredOn.slice(0, 10)}` };
+export function sessionsInPhase(order: OrderFacts, evidence: Pick<Evidence, 'phaseSince'>): PhaseSessions {
+  const lastChange: PhaseSessions = { sessions: order.sessions, since: `its last change on ${order.authoredOn.slice(0, 10)}` };
   const phaseSince = evidence.phaseSince;
   const since = phaseSince !== undefined ? parseDateTime(phaseSince) : undefined;
   if (phaseSince === undefined || !since || compareDateTimes(phaseSince, order.authoredOn) <= 0) return lastChange;

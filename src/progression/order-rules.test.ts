@@ -143,7 +143,7 @@ describe('pain-guided order rules', () => {
   });
 });
 
-describe('sessions that count for progress after a phase change', () => {
+describe('each phase judges its own sessions: only those since phase-since count for progress and regress', () => {
   // order s1 authored on day 10; qualifying sessions on day 4 (2026-11-16) and day 2 (2026-11-18) at 17:00
   it.each<[string, { phaseSinceDay: number | null; phaseSinceTime?: string }, string, string]>([
     ['no phase-since: every session since its last change counts', { phaseSinceDay: null }, 'progress', 'Progressed: 2 qualifying sessions in a row (2026-11-16, 2026-11-18)'],
@@ -157,10 +157,16 @@ describe('sessions that count for progress after a phase change', () => {
     expect(out.rationale).toMatch(new RegExp(`^${rationale.replace(/[()]/g, '\\$&')}`));
   });
 
-  it('still regresses on a session from before the phase began (safety reads every session since authoredOn)', () => {
-    const out = orderOf(run(strength([{ ...ok, painDuring: 7 }, ok]).withPlan({ phaseSinceDay: 0 })), 's1');
-    expect(out.decision).toBe('regress');
-    expect(out.rationale).toMatch(/pain during session on 2026-11-16 was 7\/10 > ceiling 5/);
+  // a painful session (7/10) on day 4 at 17:00 and a qualifying one on day 2
+  it.each<[string, { phaseSinceDay: number | null; phaseSinceTime?: string }, string, RegExp]>([
+    ['no phase-since: the painful session regresses', { phaseSinceDay: null }, 'regress', /^Regressed: pain during session on 2026-11-16 was 7\/10 > ceiling 5/],
+    ['phase-since at the painful session: it still regresses', { phaseSinceDay: 4, phaseSinceTime: '17:00' }, 'regress', /^Regressed: pain during session on 2026-11-16/],
+    ['phase-since a minute after it: the phase before judged it, no regress', { phaseSinceDay: 4, phaseSinceTime: '17:01' }, 'hold', /^Held: 1 of 2 sessions needed since the phase began on 2026-11-16/],
+    ['phase-since today (a same-day re-run after entering build): no regress', { phaseSinceDay: 0, phaseSinceTime: '08:00' }, 'hold', /^Held: 0 of 2 sessions needed since the phase began on 2026-11-20/],
+  ])('regress judges only the sessions of the phase: %s', (_name, plan, decision, rationale) => {
+    const out = orderOf(run(strength([{ ...ok, painDuring: 7 }, ok]).withPlan(plan)), 's1');
+    expect(out.decision).toBe(decision);
+    expect(out.rationale).toMatch(rationale);
   });
 });
 

@@ -6,7 +6,7 @@
 import { compareDateTimes } from './days';
 import { isLower } from './dose';
 import type { OrderFacts } from './evidence-types';
-import { countingSessions, hold, NO_BASELINE, refs, sessionRefs, type RuleContext } from './order-context';
+import { hold, NO_BASELINE, refs, sessionRefs, sessionsInPhase, type RuleContext } from './order-context';
 import { final, lastSetText, progressVerdict, twoForTwo, type OrderVerdict } from './progress-verdict';
 import { qualify } from './qualification';
 import { quotaRule } from './quota';
@@ -14,21 +14,21 @@ import { regressRule } from './regress';
 import { describeTrend, weeklyTrend } from './trend';
 import type { OrderEvaluation } from './types';
 
-/** Pain-guided rules 1-4 for one order: regress reads all its sessions, progress only those counting since the phase began. */
+/** Pain-guided rules 1-4 for one order, on the sessions of the current phase (sessionsInPhase). */
 function painGuided(order: OrderFacts, ctx: RuleContext): OrderVerdict {
-  const regress = regressRule(order, ctx);
+  const judged = sessionsInPhase(order, ctx.evidence);
+  const regress = regressRule(order, judged.sessions, ctx);
   if (regress) return final(regress);
   const B = ctx.baseline.value;
-  if (B === undefined) return final(hold(order, [NO_BASELINE], sessionRefs(order.sessions)));
+  if (B === undefined) return final(hold(order, [NO_BASELINE], sessionRefs(judged.sessions)));
 
   const trend = weeklyTrend(ctx.evidence);
   if (trend?.rose) return final(hold(order, [describeTrend(trend)], refs(trend.values)));
 
   const n = ctx.evidence.policy.stableSessions;
-  const counting = countingSessions(order, ctx.evidence);
-  const last = counting.sessions.slice(-n);
+  const last = judged.sessions.slice(-n);
   if (last.length < n) {
-    return final(hold(order, [`${last.length} of ${n} sessions needed since ${counting.since}`], sessionRefs(last)));
+    return final(hold(order, [`${last.length} of ${n} sessions needed since ${judged.since}`], sessionRefs(last)));
   }
   const verdicts = last.map((s) => ({ s, q: qualify(s, { order, baseline: B, policy: ctx.evidence.policy }) }));
   const failing = verdicts.filter((v) => !v.q.qualifies);

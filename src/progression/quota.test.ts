@@ -36,6 +36,8 @@ describe('quota-based order rule', () => {
     ['an overshoot followed by M = B + 1 is no bust', { sessions: [[5, { duration: 40 }], [2, {}]], pains: { 4: 4 } }, 'progress', /^Progressed/],
     ['after a phase change on day 5, the 2 sessions from day 5 on count', { phaseSinceDay: 5 }, 'progress', /did 2 of 3 prescribed sessions in the last 7 days since the phase began on 2026-11-15/],
     ['after a phase change on day 4, only 1 session counts', { phaseSinceDay: 4 }, 'hold', /^Held: quota: did 1 of 3 prescribed sessions in the last 7 days since the phase began on 2026-11-16 \(needs at least 2/],
+    ['boom-bust on day 5 with the phase begun that morning: still a boom-bust', { sessions: [[5, { duration: 31 }], [3, {}], [2, {}]], pains: { 4: 5 }, phaseSinceDay: 5 }, 'hold', /^Held: boom-bust pattern: session on 2026-11-15/],
+    ['boom-bust on day 5 with the phase begun on day 4: judged by the phase before, the quota decides', { sessions: [[5, { duration: 31 }], [3, {}], [2, {}]], pains: { 4: 5 }, phaseSinceDay: 4 }, 'progress', /^Progressed: quota met: active 10 days and did 2 of 3 prescribed sessions in the last 7 days since the phase began on 2026-11-16/],
   ])('%s', (_name, spec, decision, rationale) => {
     const out = orderOf(run(quota(spec)), 'w');
     expect(out.decision).toBe(decision);

@@ -6,7 +6,7 @@
  */
 import { formatNumber } from './dose';
 import type { OrderFacts, Session } from './evidence-types';
-import { countingSessions, days, EPSILON, hold, NO_BASELINE, refs, sessionRefs, type RuleContext } from './order-context';
+import { days, EPSILON, hold, NO_BASELINE, refs, sessionRefs, sessionsInPhase, type RuleContext } from './order-context';
 import { final, lastSetText, progressVerdict, twoForTwo, type OrderVerdict } from './progress-verdict';
 
 export const QUOTA_ACTIVE_DAYS = 7;
@@ -27,9 +27,9 @@ function overshoot(session: Session, order: OrderFacts): string | undefined {
   return `session on ${session.date} reached ${formatNumber(session.repsFinalSet)} reps > 150% of ${formatNumber(reps)}`;
 }
 
-/** Boom-bust: a session in the last 7 days above 150% of the prescription, followed by M >= B + 2. */
-function boomBust(order: OrderFacts, B: number): { reason: string; session: Session } | undefined {
-  for (const session of [...order.sessions].reverse()) {
+/** Boom-bust: a session (of the current phase) in the last 7 days above 150% of the prescription, followed by M >= B + 2. */
+function boomBust(order: OrderFacts, sessions: readonly Session[], B: number): { reason: string; session: Session } | undefined {
+  for (const session of [...sessions].reverse()) {
     if (session.day > 6) continue;
     const over = overshoot(session, order);
     const m = session.nextMorningPain;
@@ -43,11 +43,12 @@ function boomBust(order: OrderFacts, B: number): { reason: string; session: Sess
   return undefined;
 }
 
-/** The quota rule for one order: boom-bust reads all its sessions, the quota only those counting since the phase began. */
+/** The quota rule for one order, on the sessions of the current phase (sessionsInPhase): boom-bust, then the quota. */
 export function quotaRule(order: OrderFacts, ctx: RuleContext): OrderVerdict {
+  const judged = sessionsInPhase(order, ctx.evidence);
   const B = ctx.baseline.value;
-  if (B === undefined) return final(hold(order, [NO_BASELINE], sessionRefs(order.sessions)));
-  const boom = boomBust(order, B);
+  if (B === undefined) return final(hold(order, [NO_BASELINE], sessionRefs(judged.sessions)));
+  const boom = boomBust(order, judged.sessions, B);
   if (boom) return final(hold(order, [boom.reason], refs([boom.session, boom.session.nextMorningPain])));
 
   const since = `since ${order.authoredOn.slice(0, 10)}`;
@@ -56,14 +57,13 @@ export function quotaRule(order: OrderFacts, ctx: RuleContext): OrderVerdict {
   }
   const frequency = order.frequencyPerWeek;
   if (frequency === undefined) return final(hold(order, ['quota: the order states no sessions per week (occurrenceTiming)']));
-  const counting = countingSessions(order, ctx.evidence);
-  const recent = counting.sessions.filter((s) => s.day >= 0 && s.day <= 6);
+  const recent = judged.sessions.filter((s) => s.day >= 0 && s.day <= 6);
   const needed = Math.ceil((QUOTA_SHARE.num * frequency) / QUOTA_SHARE.den - EPSILON);
-  const window = counting.sessions === order.sessions ? 'in the last 7 days' : `in the last 7 days since ${counting.since}`;
+  const window = judged.sessions === order.sessions ? 'in the last 7 days' : `in the last 7 days since ${judged.since}`;
   const did = `did ${recent.length} of ${formatNumber(frequency)} prescribed sessions ${window}`;
   if (recent.length < needed) return final(hold(order, [`quota: ${did} (needs at least ${needed}, 2/3)`], refs(recent)));
 
-  const last = counting.sessions.slice(-ctx.evidence.policy.stableSessions);
+  const last = judged.sessions.slice(-ctx.evidence.policy.stableSessions);
   const met = last.length === ctx.evidence.policy.stableSessions && twoForTwo(order, last);
   const why = [`quota met: active ${days(order.authoredDay)} and ${did} (at least ${needed} needed)`];
   const lastSet = lastSetText(order, last, met);

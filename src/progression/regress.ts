@@ -60,9 +60,12 @@ export function regressTarget(order: OrderFacts): RegressTarget | undefined {
   return { dose: down.dose, change: `${down.changes.join('; ')} (one increment down${skipped})` };
 }
 
-/** Rule 1 for one order: regress, a hold at the bottom of the ladder, or undefined when no session calls for it. */
-export function regressRule(order: OrderFacts, ctx: RuleContext): OrderEvaluation | undefined {
-  const offending = order.sessions.map((s) => ({ s, reasons: regressReasons(s, ctx) })).filter((o) => o.reasons.length > 0);
+/**
+ * Rule 1 for one order, judged on `sessions` (the sessions of the current phase, sessionsInPhase): regress, a
+ * hold at the bottom of the ladder, or undefined when no session calls for it.
+ */
+export function regressRule(order: OrderFacts, sessions: readonly Session[], ctx: RuleContext): OrderEvaluation | undefined {
+  const offending = sessions.map((s) => ({ s, reasons: regressReasons(s, ctx) })).filter((o) => o.reasons.length > 0);
   if (offending.length === 0) return undefined;
   const why = offending.flatMap((o) => o.reasons);
   const evidence = refs(offending.flatMap((o) => [o.s, o.s.nextMorningPain]));

@@ -227,15 +227,21 @@ const orderRules: Case[] = [
   },
   {
     name: 'counts for progress only sessions since phase-since when the phase began after the order (documented reading)',
-    rule: 'implementation-guide.md, Extensions: sessions that count after a phase change',
+    rule: 'implementation-guide.md, Extensions: each phase judges its own sessions',
     bundle: () => oneOrder(SQ, SQ_DONE, { phaseSince: 3 }),
     check: (r) => expectOrder(r, 'sq', 'hold', SQ.dose, ['1 of 2']),
   },
   {
-    name: 'still regresses on a session before phase-since (safety reads every session since authoredOn)',
-    rule: 'implementation-guide.md, Extensions: regress still reads every session since authoredOn; Order 1',
-    bundle: () => oneOrder(SQ, { ...SQ_DONE, painDuring: 7 }, { phaseSince: 3 }),
-    check: (r) => expectOrder(r, 'sq', 'regress', { sets: 3, reps: 10, load: 18, step: 2 }),
+    name: 'regresses on a painful session on or after phase-since (day 2, the phase began on day 3)',
+    rule: 'Order 1; implementation-guide.md, Extensions: each phase judges its own sessions',
+    bundle: () => patient({ phaseSince: 3 }).order(SQ).session('sq', 5, SQ_DONE).session('sq', 2, { ...SQ_DONE, painDuring: 7 }).build(),
+    check: (r) => expectOrder(r, 'sq', 'regress', { sets: 3, reps: 10, load: 18, step: 2 }, ['7/10 > ceiling 5']),
+  },
+  {
+    name: 'does not regress on a painful session before phase-since (day 5): the phase before judged it',
+    rule: 'implementation-guide.md, Extensions: each phase judges its own sessions (those before a phase change were judged by that phase\'s rules)',
+    bundle: () => patient({ phaseSince: 3 }).order(SQ).session('sq', 5, { ...SQ_DONE, painDuring: 7 }).session('sq', 2, SQ_DONE).build(),
+    check: (r) => expectOrder(r, 'sq', 'hold', SQ.dose, ['1 of 2 sessions needed since the phase began on 2026-03-07']),
   },
 ];
 

@@ -44,6 +44,24 @@ const quotaMode: Case[] = [
     check: (r) => expectOrder(r, 'walk', 'hold', coreDose(WALK.dose), ['boom-bust', '46 min > 150% of 30 min', 'B + 2 = 4']),
   },
   {
+    name: 'holds on a boom-bust on or after phase-since (day 3, the phase began on day 4)',
+    rule: 'Quota: boom-bust -> hold; implementation-guide.md, Extensions: each phase judges its own sessions',
+    bundle: () =>
+      patient(quota({ phaseSince: 4, pain: (d) => (d === 2 ? 4 : 2) }))
+        .order(WALK).session('walk', 3, { ...ok, duration: 46 }).session('walk', 1, { ...ok, duration: 30 })
+        .build(),
+    check: (r) => expectOrder(r, 'walk', 'hold', coreDose(WALK.dose), ['boom-bust', '46 min > 150% of 30 min']),
+  },
+  {
+    name: 'ignores a boom-bust before phase-since (day 5, the phase began on day 4): the quota decides',
+    rule: 'Quota: >= 2/3 of its prescribed sessions -> progress; Extensions: each phase judges its own sessions',
+    bundle: () =>
+      patient(quota({ phaseSince: 4, pain: (d) => (d === 4 ? 4 : 2) }))
+        .order(WALK).session('walk', 5, { ...ok, duration: 46 }).session('walk', 3, { ...ok, duration: 30 }).session('walk', 1, { ...ok, duration: 30 })
+        .build(),
+    check: (r) => expectOrder(r, 'walk', 'progress', { duration: min(33), step: 3 }, ['did 2 of 3 prescribed sessions in the last 7 days since the phase began on 2026-03-06']),
+  },
+  {
     name: 'progresses after a session of exactly 150% of the duration',
     rule: 'Quota: duration > 150% (strictly) of the prescribed',
     bundle: () =>
