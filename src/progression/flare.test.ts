@@ -63,6 +63,30 @@ describe('rule 3: during a flare', () => {
     expect(out.plan.flareSince).toBeUndefined();
   });
 
+  describe('a flare that reduced no order', () => {
+    /** Only a mobility and a neuromotor order (the flare leaves both as they are), pain settled on days 1 and 0. */
+    const unreduced = (today = 4): BundleBuilder =>
+      scenario()
+        .withPlan({ phase: 'flare', phaseSinceDay: 4, flareSinceDay: 4, referencePain: 3 })
+        .pains({ ...flat(3, 12, 20), 3: 6, 2: 6, 1: 4, 0: today })
+        .order({ id: 'mob', domain: 'mobility', dose: { duration: { value: 30, unit: 's' } }, authoredDay: 30 })
+        .order({ id: 'bal', domain: 'neuromotor', dose: { reps: 8 }, authoredDay: 30 });
+
+    it('returns straight to build, removing reference pain and flare start', () => {
+      const out = run(unreduced());
+      expect(out.plan).toMatchObject({ phaseFrom: 'flare', phaseTo: 'build', decision: 'return-to-load', referencePain: null, flareSince: null });
+      expect(out.plan.rationale).toMatch(/^Return to load complete: daily pain 4\/10 on 2026-11-19 and 4\/10 on 2026-11-20 <= B \+ 1 = 4; .*the flare reduced no order/);
+      expect(out.orders.map((o) => [o.orderId, o.decision, o.newDose])).toEqual([['bal', 'return-to-load', undefined], ['mob', 'return-to-load', undefined]]);
+    });
+
+    it.each<[string, () => BundleBuilder, string]>([
+      ['with one order the flare reduced, returns to load as usual', () => unreduced().order({ id: 'str0', dose: PRE, authoredDay: 30, status: 'completed', inPlan: false }).order({ id: 'str', dose: FLARED, authoredDay: 4, replaces: 'str0' }), 'return-to-load'],
+      ['while pain has not settled (5/10 today), holds in the flare', () => unreduced(5), 'flare'],
+    ])('just misses: %s', (_name, bundle, phaseTo) => {
+      expect(run(bundle()).plan.phaseTo).toBe(phaseTo);
+    });
+  });
+
   it('takes the flare start from the phase start when flare-since is absent', () => {
     const b = scenario()
       .withPlan({ phase: 'flare', phaseSinceDay: 9, referencePain: 3 })

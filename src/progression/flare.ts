@@ -100,7 +100,11 @@ export function flareRule(ctx: RuleContext): Evaluation | undefined {
   };
 }
 
-/** Rule 3 (phase flare): refer, return to load, or hold. */
+/**
+ * Rule 3 (phase flare): refer, return to load, or hold. A flare that reduced no order (only mobility and
+ * neuromotor orders) goes straight to build on its return, as rule 4 would on the next run: every order is
+ * already at its pre-flare dose. See: implementation-guide.md "Extensions to the contract".
+ */
 export function duringFlareRule(ctx: RuleContext): Evaluation | undefined {
   const { evidence, baseline } = ctx;
   if (evidence.phase !== 'flare') return undefined;
@@ -127,6 +131,19 @@ export function duringFlareRule(ctx: RuleContext): Evaluation | undefined {
   if (settled) {
     const why = `daily pain ${pairText(settled)} <= B + 1 = ${formatNumber(B + 1)}; ${describeBaseline(baseline)}`;
     const orders = evidence.orders.map((order) => returnOrder(order, why, flareStart, refs(settled)));
+    if (orders.every((o) => o.newDose === undefined)) {
+      return {
+        plan: {
+          phaseFrom: 'flare',
+          phaseTo: 'build',
+          decision: 'return-to-load',
+          rationale: sentence('Return to load complete', [why, 'the flare reduced no order, so every order is already at its pre-flare dose']),
+          referencePain: null,
+          flareSince: null,
+        },
+        orders,
+      };
+    }
     return {
       plan: {
         phaseFrom: 'flare',

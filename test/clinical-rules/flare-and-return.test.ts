@@ -184,6 +184,13 @@ function inFlare(since: number | string, pain: (day: number) => number | undefin
     .order({ ...STRETCH, authoredOn: 30 });
 }
 
+/** A flare since day 4 over a stretch and a balance order (both left as they were), pain settled on days 1 and 0. */
+function unreducedFlare(): HistoryBuilder {
+  return patient({ phase: 'flare', phaseSince: 4, flareSince: 4, referencePain: 2, pain: (d) => (d <= 1 ? 3 : d <= 4 ? 5 : 2) })
+    .order({ ...STRETCH, authoredOn: 30 })
+    .order({ ...BALANCE, authoredOn: 30 });
+}
+
 const duringFlare: Case[] = [
   {
     name: 'refers when pain today is still >= B + 2 and the flare began 8 days ago',
@@ -279,6 +286,33 @@ const duringFlare: Case[] = [
     rule: 'Terms, flare start: the plan\'s flare-since; when absent, the phase start in phase flare',
     bundle: () => withoutFlareSince(inFlare(8, (d) => (d <= 8 ? 5 : 2)).build()),
     check: (r) => expect(phaseOf(r)).toEqual(['flare', 'referred', 'refer']),
+  },
+  {
+    name: 'returns straight to build when the flare reduced no order (mobility and neuromotor only), removing reference-pain and flare-since',
+    rule: 'Plan 3: return-to-load; Plan 4: when every order is back at its pre-flare dose, phase build; Extensions: a flare that reduced no order',
+    bundle: () => unreducedFlare().build(),
+    check: (r) => {
+      expect(phaseOf(r)).toEqual(['flare', 'build', 'return-to-load']);
+      expect(r.plan.rationale).toContain('the flare reduced no order');
+      expectOrder(r, 'stretch', 'return-to-load', STRETCH.dose, ['the flare left this order unchanged']);
+      expectOrder(r, 'balance', 'return-to-load', BALANCE.dose);
+      expect(parts(r.transaction).postedOrders).toHaveLength(0);
+      const plan = planWritten(r) as CarePlan;
+      expect([readPhase(plan), readReferencePain(plan), readFlareSince(plan)]).toEqual(['build', undefined, undefined]);
+    },
+  },
+  {
+    name: 'returns to load (not build) when the same flare also reduced a strength order',
+    rule: 'Plan 3: each order the flare reduced restarts at 75% of its pre-flare dose; Plan 4',
+    bundle: () =>
+      unreducedFlare()
+        .order({ id: 'sq-1', exercise: 'sit-to-stand', dose: { sets: 3, reps: 10, load: 20, step: 3 }, authoredOn: 30 })
+        .order({ id: 'sq-2', exercise: 'sit-to-stand', dose: { sets: 3, reps: 10, load: 10, step: 3 }, authoredOn: 4, replaces: 'sq-1' })
+        .build(),
+    check: (r) => {
+      expect(phaseOf(r)).toEqual(['flare', 'return-to-load', 'return-to-load']);
+      expectOrder(r, 'sq-2', 'return-to-load', { sets: 3, reps: 10, load: 15, step: 3 });
+    },
   },
 ];
 
