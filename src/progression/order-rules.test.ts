@@ -263,6 +263,23 @@ describe('alternating focus across runs: a same-domain order that progressed in 
     expect(orderOf(run(withSibling(day, from, to, domain)), 'a').decision).toBe(decision);
   });
 
+  it.each<[string, number, string]>([
+    ['progressed 4 days ago and regressed today: still holds (its progress is within the last 7 days)', 4, 'hold'],
+    ['progressed 7 days ago and regressed today: progresses', 7, 'progress'],
+  ])('sibling %s', (_name, day, decision) => {
+    const b = scenario()
+      .pains(flat(3, 0, 20))
+      .order({ id: 'a', dose: LOADED, authoredDay: 10, code: 'step-up' })
+      .session('a', 4, ok)
+      .session('a', 2, ok)
+      .order({ id: 'p0', dose: before, authoredDay: 30, status: 'completed', inPlan: false })
+      .order({ id: 'p1', dose: { ...before, reps: 12, step: 3 }, authoredDay: day, status: 'completed', inPlan: false, replaces: 'p0' })
+      .order({ id: 'p', dose: before, authoredDay: 0, replaces: 'p1', code: 'sit-to-stand' });
+    const out = orderOf(run(b), 'a');
+    expect(out.decision).toBe(decision);
+    if (decision === 'hold') expect(out.rationale).toMatch(/sit-to-stand progressed on 2026-11-16 \(within the last 7 days\)/);
+  });
+
   it('names the sibling and when it progressed', () => {
     const out = orderOf(run(withSibling(3, before, { ...before, reps: 12, step: 3 })), 'a');
     expect(out.rationale).toBe('Held: alternating focus: one strength order progresses at a time, and sit-to-stand progressed on 2026-11-17 (within the last 7 days)');

@@ -3,16 +3,16 @@
  * quota rules, then alternating focus (at most one progressing order per domain).
  * See: /work/shared/CLINICAL-RULES.md "Order-level rules" and "Alternating focus".
  */
-import { compareDateTimes } from './days';
+import { calendarAt, compareDateTimes } from './days';
 import { isLower } from './dose';
-import type { OrderFacts } from './evidence-types';
+import type { ChainLink, OrderFacts } from './evidence-types';
 import { hold, NO_BASELINE, refs, sessionRefs, sessionsInPhase, type RuleContext } from './order-context';
 import { final, lastSetText, progressVerdict, twoForTwo, type OrderVerdict } from './progress-verdict';
 import { qualify } from './qualification';
 import { quotaRule } from './quota';
 import { regressRule } from './regress';
 import { describeTrend, weeklyTrend } from './trend';
-import type { OrderEvaluation } from './types';
+import type { Domain, OrderEvaluation } from './types';
 
 /** Pain-guided rules 1-4 for one order, on the sessions of the current phase (sessionsInPhase). */
 function painGuided(order: OrderFacts, ctx: RuleContext): OrderVerdict {
@@ -48,14 +48,27 @@ function painGuided(order: OrderFacts, ctx: RuleContext): OrderVerdict {
 export const FOCUS_DAYS = 7;
 
 /**
- * Whether an order's last change was a `progress`: its step rose over the order it replaces (progress is the
- * only change that raises the step); without steps on either, its dose is higher than the one it replaced.
+ * Whether `link` was a progress over the order it replaced: its step rose (progress is the only change that raises
+ * the step); without steps on either, its dose is higher than the one it replaced.
  */
-export function lastChangeWasProgress(order: OrderFacts): boolean {
-  const [current, replaced] = order.chain;
-  if (!current || !replaced) return false;
-  if (current.dose.step !== undefined || replaced.dose.step !== undefined) return (current.dose.step ?? 1) > (replaced.dose.step ?? 1);
-  return isLower(replaced.dose, current.dose, order.domain);
+export function wasProgress(link: ChainLink, replaced: ChainLink, domain: Domain): boolean {
+  if (link.dose.step !== undefined || replaced.dose.step !== undefined) return (link.dose.step ?? 1) > (replaced.dose.step ?? 1);
+  return isLower(replaced.dose, link.dose, domain);
+}
+
+/**
+ * The most recent progress in an order's replaces chain authored in the last 7 days (days 0-6), also when a later
+ * change (a regress) followed it; undefined when there is none.
+ */
+export function recentProgress(order: OrderFacts, dayOf: (dateTime: string) => number): ChainLink | undefined {
+  for (let i = 0; i + 1 < order.chain.length; i++) {
+    const link = order.chain[i];
+    const replaced = order.chain[i + 1];
+    if (!link || !replaced) break;
+    const day = dayOf(link.authoredOn);
+    if (day >= 0 && day < FOCUS_DAYS && wasProgress(link, replaced, order.domain)) return link;
+  }
+  return undefined;
 }
 
 /** The name of an order's exercise for rationales. */
@@ -66,14 +79,24 @@ function exerciseName(order: OrderFacts): string {
 /**
  * Alternating focus: of the orders that would progress, one per domain does (the oldest last change,
  * then the smaller id); the others hold with "alternating focus". An order also holds when another current
- * order of its domain progressed (its last change was a progress) within the last 7 days, so that focus
- * alternates week by week and a same-day re-run does not hand the turn straight to the next order.
+ * order of its domain progressed within the last 7 days (a progress in its replaces chain authored in days 0-6,
+ * even if a regress followed it), so that focus alternates week by week and a same-day re-run does not hand the
+ * turn to the next order.
  * See: implementation-guide.md "Extensions to the contract" (alternating focus across runs).
  */
-export function alternateFocus(orders: readonly OrderFacts[], verdicts: readonly OrderVerdict[]): OrderEvaluation[] {
-  const recent = orders.filter((o) => lastChangeWasProgress(o) && o.authoredDay >= 0 && o.authoredDay < FOCUS_DAYS);
-  const recentSibling = (order: OrderFacts): OrderFacts | undefined =>
-    recent.find((o) => o.id !== order.id && o.domain === order.domain);
+export function alternateFocus(orders: readonly OrderFacts[], verdicts: readonly OrderVerdict[], dayOf: (dateTime: string) => number): OrderEvaluation[] {
+  const recent = new Map<string, ChainLink>();
+  for (const o of orders) {
+    const link = recentProgress(o, dayOf);
+    if (link) recent.set(o.id, link);
+  }
+  const recentSibling = (order: OrderFacts): { sibling: OrderFacts; link: ChainLink } | undefined => {
+    for (const o of orders) {
+      const link = recent.get(o.id);
+      if (link && o.id !== order.id && o.domain === order.domain) return { sibling: o, link };
+    }
+    return undefined;
+  };
   const winners = new Map<string, OrderFacts>();
   verdicts.forEach((v, i) => {
     const order = orders[i];
@@ -85,12 +108,12 @@ export function alternateFocus(orders: readonly OrderFacts[], verdicts: readonly
   return verdicts.map((v, i) => {
     const order = orders[i];
     if (v.kind !== 'progress' || !order) return v.evaluation;
-    const sibling = recentSibling(order);
-    if (sibling) {
-      const when = sibling.authoredOn.slice(0, 10);
+    const recentOne = recentSibling(order);
+    if (recentOne) {
+      const when = recentOne.link.authoredOn.slice(0, 10);
       return hold(
         order,
-        [`alternating focus: one ${order.domain} order progresses at a time, and ${exerciseName(sibling)} progressed on ${when} (within the last ${FOCUS_DAYS} days)`],
+        [`alternating focus: one ${order.domain} order progresses at a time, and ${exerciseName(recentOne.sibling)} progressed on ${when} (within the last ${FOCUS_DAYS} days)`],
         v.evaluation.evidence,
       );
     }
@@ -108,5 +131,6 @@ export function alternateFocus(orders: readonly OrderFacts[], verdicts: readonly
 export function evaluateOrders(ctx: RuleContext): OrderEvaluation[] {
   const { orders, policy } = ctx.evidence;
   const verdicts = orders.map((order) => (policy.mode === 'quota-based' ? quotaRule(order, ctx) : painGuided(order, ctx)));
-  return alternateFocus(orders, verdicts);
+  const calendar = calendarAt(ctx.evidence.now);
+  return alternateFocus(orders, verdicts, (dateTime) => calendar.day(dateTime));
 }

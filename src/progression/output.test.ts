@@ -381,6 +381,14 @@ describe('buildTransaction: plan-level decisions', () => {
     expect(provenances(bundle)[0]?.target).toEqual([{ reference: 'ServiceRequest/a/_history/3' }]);
   });
 
+  it.each<[string, Evaluation['orders'][number]['decision'], string[]]>([
+    ['establish-baseline writes the established order even at the current dose (the chain records it)', 'establish-baseline', ['POST ServiceRequest', 'PUT CarePlan/plan1', 'PUT ServiceRequest/a', 'POST Provenance']],
+    ['return-to-load at the current dose writes no order', 'return-to-load', ['POST Provenance']],
+  ])('%s', (_name, decision, expected) => {
+    const same: Evaluation = { plan: BUILD, orders: [decide('a', decision, { newDose: { ...DOSE_A } })] };
+    expect(methods(buildTransaction(input(same)))).toEqual(expected);
+  });
+
   it.each<[PlanEvaluation, string]>([
     [{ phaseFrom: 'build', phaseTo: 'deload', decision: 'deload' }, 'deload'],
     [{ phaseFrom: 'deload', phaseTo: 'build' }, 'resume'],

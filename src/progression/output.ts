@@ -77,9 +77,15 @@ export function planDecisionCode(plan: PlanEvaluation): DecisionCode {
   }
 }
 
-/** Whether the new dose differs from the dose the order already carries. */
-function changesDose(order: ServiceRequest, evaluation: OrderEvaluation): boolean {
+/**
+ * Whether the decision writes a successor order: when the new dose differs from the order's, and always on
+ * establish-baseline, so that the replaces chain records the established dose even when it equals the
+ * placeholder's (rule 7's "already established" reads the chain; otherwise every re-run in phase baseline
+ * would establish it again). See: implementation-guide.md "Extensions to the contract".
+ */
+function writesSuccessor(order: ServiceRequest, evaluation: OrderEvaluation): boolean {
   if (!evaluation.newDose) return false;
+  if (evaluation.decision === 'establish-baseline') return true;
   const current = readDose(order);
   return current === undefined || !sameDose(current, evaluation.newDose);
 }
@@ -126,7 +132,7 @@ export function buildTransaction(input: TransactionInput): Bundle {
       evidence: cited.map((c) => c.key),
     });
     let targets: Reference[];
-    if (decision.newDose && changesDose(order, decision)) {
+    if (decision.newDose && writesSuccessor(order, decision)) {
       const fullUrl = `urn:uuid:${deterministicUuid('order', key, now)}`;
       created.push({
         fullUrl,

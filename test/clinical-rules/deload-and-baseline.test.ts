@@ -6,9 +6,11 @@
  * contract".
  */
 import type { Bundle, CarePlan } from 'fhir/r4';
-import { readPhaseSince } from '../support/dose-ext';
-import { type HistoryBuilder } from '../support/history';
-import { auditCases, expectOrder, min, NOW, ok, patient, phaseOf, planWritten, sec, SQ, STRETCH, WALK, type Case, type PatientOptions } from './helpers';
+import { readDose, readPhaseSince } from '../support/dose-ext';
+import type { HistoryBuilder } from '../support/history';
+import { coreDose, parts } from '../support/inspect';
+import { runAndApply } from '../support/run';
+import { auditCases, expectOrder, min, NOW, ok, patient, phaseOf, planWritten, sec, SQ, STRETCH, WALK, WPU, type Case, type PatientOptions } from './helpers';
 
 /** One order per deload row of rule 5, authored on day 25, with intensity to keep. */
 function deloadable(options: PatientOptions): HistoryBuilder {
@@ -245,3 +247,29 @@ const baseline: Case[] = [
 auditCases('plan rule 5: deload', deload);
 auditCases('plan rule 6: end of deload', endOfDeload);
 auditCases('plan rule 7: baseline', baseline);
+
+describe('plan rule 7 across a same-day re-run (implementation-guide.md, Extensions: establishing a baseline writes the established order)', () => {
+  /** walk: 3 tests of 20 min -> 75% = 15 min; wpu waits with 2 tests, so the plan stays in baseline. */
+  const twoOrders = (placeholder: number): Bundle =>
+    inBaseline()
+      .order({ ...WALK, dose: { duration: min(placeholder), step: 1 }, authoredOn: 10 })
+      .order({ ...WPU, dose: { sets: 2, reps: 5, step: 1 }, authoredOn: 10 })
+      .toleranceTest('walk', 8, 20, 'min').toleranceTest('walk', 5, 20, 'min').toleranceTest('walk', 2, 20, 'min')
+      .toleranceTest('wpu', 5, 12, '{repetitions}').toleranceTest('wpu', 2, 12, '{repetitions}')
+      .build();
+
+  it.each([
+    ['equal to the placeholder (15 min)', 15],
+    ['different from the placeholder (10 min -> 15 min)', 10],
+  ])('writes the established order when the dose is %s, and the re-run holds it as already established', (_name, placeholder) => {
+    const first = runAndApply(twoOrders(placeholder), NOW);
+    expectOrder(first.result, 'walk', 'establish-baseline', { duration: min(15), step: 1 });
+    expect(parts(first.result.transaction).postedOrders.map((e) => e.resource && coreDose(readDose(e.resource)))).toEqual([{ duration: min(15), step: 1 }]);
+    const second = runAndApply(first.next, NOW);
+    expect(phaseOf(second.result)).toEqual(['baseline', 'baseline', 'hold']);
+    const walk = second.result.orders.find((o) => o.exercise === 'Walking');
+    expect([walk?.decision, walk?.rationale]).toEqual(['hold', 'Held: baseline already established (15 min)']);
+    expect(second.result.orders.filter((o) => o.decision !== 'hold')).toEqual([]);
+    expect(parts(second.result.transaction).postedOrders).toEqual([]);
+  });
+});

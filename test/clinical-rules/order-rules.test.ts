@@ -67,6 +67,17 @@ function chainOf17or(load: number): Bundle {
     .build();
 }
 
+/** wpu progressed (10 -> 12 reps) on day `day` and regressed back today; sq has 2 qualifying sessions. */
+function progressedThenRegressed(day: number): Bundle {
+  return patient()
+    .order({ ...WPU, id: 'wpu-1', authoredOn: 20 })
+    .order({ ...WPU, id: 'wpu-2', dose: { sets: 2, reps: 12, step: 3 }, authoredOn: day, replaces: 'wpu-1' })
+    .order({ ...WPU, dose: { sets: 2, reps: 10, step: 2 }, authoredOn: 0, replaces: 'wpu-2' })
+    .order(SQ)
+    .sessions('sq', [5, 2], SQ_DONE)
+    .build();
+}
+
 const orderRules: Case[] = [
   {
     name: 'regresses on pain during 6/10 above the ceiling: load -10% and step -1, naming the numbers',
@@ -218,6 +229,18 @@ const orderRules: Case[] = [
         .sessions('sq', [5, 2], SQ_DONE)
         .build(),
     check: (r) => expectOrder(r, 'sq', 'hold', SQ.dose, ['alternating focus']),
+  },
+  {
+    name: 'still holds the sibling of an order that progressed 6 days ago and regressed today',
+    rule: 'implementation-guide.md, Extensions: alternating focus across runs (a progress in the chain within the last 7 days)',
+    bundle: () => progressedThenRegressed(6),
+    check: (r) => expectOrder(r, 'sq', 'hold', SQ.dose, ['Wall push-up progressed on 2026-03-04 (within the last 7 days)']),
+  },
+  {
+    name: 'progresses the sibling of an order that progressed 7 days ago and regressed today',
+    rule: 'Alternating focus; implementation-guide.md, Extensions: alternating focus across runs (days 0-6)',
+    bundle: () => progressedThenRegressed(7),
+    check: (r) => expectOrder(r, 'sq', 'progress', { sets: 3, reps: 11, load: 20, step: 4 }),
   },
   {
     name: 'progresses on a single qualifying session when the plan sets stableSessions = 1',

@@ -1,6 +1,6 @@
 /**
  * Checks that an engine result keeps the output contract (IG-CONTRACT.md, "Progression output"): changed
- * orders are replaced (POST with `replaces`, old one PUT `completed` with ifMatch), refer puts orders
+ * (and newly established) orders are replaced (POST with `replaces`, old one PUT `completed` with ifMatch), refer puts orders
  * `on-hold`, every evaluated order has one Provenance with the decision as reason, holds are conditional
  * creates keyed in meta.tag, a phase change PUTs the plan and adds a plan Provenance.
  */
@@ -29,7 +29,8 @@ export function expectContract(input: Bundle, result: ProgressResult): void {
     const old = byId<ServiceRequest>(input, 'ServiceRequest', d.orderId);
     const successor = p.postedOrders.find((e) => e.resource?.replaces?.some((r) => unversioned(r.reference) === `ServiceRequest/${d.orderId}`));
     const oldPut = p.putOrders.find((e) => e.resource?.id === d.orderId);
-    const changed = JSON.stringify(coreDose(d.from)) !== JSON.stringify(coreDose(d.to)) || JSON.stringify(d.from) !== JSON.stringify(d.to);
+    // establish-baseline always writes the established order, even at the placeholder's dose (implementation-guide.md, Extensions).
+    const changed = JSON.stringify(coreDose(d.from)) !== JSON.stringify(coreDose(d.to)) || JSON.stringify(d.from) !== JSON.stringify(d.to) || d.decision === 'establish-baseline';
 
     if (d.decision === 'refer') {
       expect(successor).toBeUndefined();
@@ -83,6 +84,6 @@ export function expectContract(input: Bundle, result: ProgressResult): void {
     const planProvs = p.provenances.filter((e) => e.resource?.target.some((t) => unversioned(t.reference) === `CarePlan/${plan.id ?? ''}`));
     expect(planProvs.length).toBeGreaterThanOrEqual(1);
   }
-  const anyChange = result.orders.some((d) => JSON.stringify(d.from) !== JSON.stringify(d.to) || d.decision === 'refer');
+  const anyChange = result.orders.some((d) => JSON.stringify(d.from) !== JSON.stringify(d.to) || d.decision === 'refer' || d.decision === 'establish-baseline');
   if (!anyChange && result.plan.phaseTo === result.plan.phaseFrom) expect(p.puts).toHaveLength(0);
 }
