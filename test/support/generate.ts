@@ -48,6 +48,13 @@ export interface GenerateOptions {
   quantityPain?: boolean;
   /** Record a resting heart rate and give endurance orders a heart-rate zone. */
   heartRate?: boolean;
+  /**
+   * In phase build, what the chains went through before their current order (default none): a deload week
+   * and the resume to the pre-deload doses, or a flare (-50%), the return at 75% and weekly +10% steps back
+   * to the pre-flare doses. Phase-since is then the day the plan came back to build. So a regress meets
+   * replaces chains whose most recent lower dose is a deload or a return step.
+   */
+  past?: 'none' | 'deload' | 'flare';
 }
 
 /** Exercises per domain: the first chain of a domain uses the first, a second chain the next, ... */
@@ -107,6 +114,7 @@ export function generateHistory(options: GenerateOptions): Bundle {
   const phaseSince = phase === 'baseline' ? Math.floor(r() * 10) + 3 : Math.floor(r() * 12);
   const flareSince = phase === 'return-to-load' ? phaseSince + 3 + Math.floor(r() * 6) : phaseSince;
   const planStart = phase === 'baseline' ? phaseSince : span;
+  const past = phase === 'build' ? pastEpisode(options.past ?? 'none', phaseSince, planStart) : undefined;
 
   const h = history({
     now: options.now ?? '2026-11-27T09:00:00+01:00',
@@ -123,7 +131,7 @@ export function generateHistory(options: GenerateOptions): Bundle {
 
   const chains = domains.map((domain, i) => {
     const nth = domains.slice(0, i).filter((d) => d === domain).length;
-    return buildChain(domain, i, { phase, planStart, phaseSince, flareSince, heartRate: options.heartRate, r, nth });
+    return buildChain(domain, i, { phase, planStart, phaseSince, flareSince, heartRate: options.heartRate, r, nth, past });
   });
   for (const c of chains) {
     c.orders.forEach((o, k) =>
@@ -169,6 +177,26 @@ function orderStatus(phase: Phase, index: number, count: number): 'active' | 'on
   return phase === 'referred' ? 'on-hold' : 'active';
 }
 
+/** A past deload or flare in a build history: the days its orders were authored (all before or on phase-since). */
+interface PastEpisode {
+  kind: 'deload' | 'flare';
+  /** Day of the reduced order (the deload or flare start). */
+  start: number;
+  /** Days of the later orders up to the return to build, oldest first: the resume, or the return and its steps. */
+  steps: number[];
+}
+
+/** Return steps after a flare, as fractions of the pre-flare dose (75%, then +10% a week, capped at 100%). */
+const RETURN_STEPS = [0.75, 0.85, 0.95, 1] as const;
+
+/** The past episode ending on day `backInBuild`, when it fits after the plan start; else none. */
+function pastEpisode(kind: 'none' | 'deload' | 'flare', backInBuild: number, planStart: number): PastEpisode | undefined {
+  if (kind === 'none') return undefined;
+  const steps = kind === 'deload' ? [backInBuild] : RETURN_STEPS.map((_, k) => backInBuild + 7 * (RETURN_STEPS.length - 1 - k));
+  const start = kind === 'deload' ? backInBuild + 7 : (steps[0] ?? backInBuild) + 3;
+  return start + 10 < planStart ? { kind, start, steps } : undefined;
+}
+
 interface ChainContext {
   phase: Phase;
   planStart: number;
@@ -178,6 +206,7 @@ interface ChainContext {
   r: () => number;
   /** How many chains of this domain come before this one (0: the first; its ids stay `gen-<domain>-<k>`). */
   nth: number;
+  past?: PastEpisode;
 }
 
 function buildChain(domain: Domain, index: number, ctx: ChainContext): Chain {
@@ -190,7 +219,8 @@ function buildChain(domain: Domain, index: number, ctx: ChainContext): Chain {
   if (ctx.phase === 'baseline') return { domain, exercise, orders: [{ id: id(1), dose, day: ctx.planStart }] };
   const orders: Chain['orders'] = [];
   const reduces = domain === 'strength' || domain === 'endurance';
-  const lastRegular = ctx.phase === 'build' || ctx.phase === 'referred' ? 0 : Math.max(ctx.phaseSince, ctx.flareSince) + 1;
+  const regularUntil = ctx.phase === 'build' || ctx.phase === 'referred' ? 0 : Math.max(ctx.phaseSince, ctx.flareSince) + 1;
+  const lastRegular = ctx.past ? ctx.past.start + 1 : regularUntil;
   let day = ctx.planStart - index;
   let k = 1;
   while (day > lastRegular) {
@@ -202,11 +232,8 @@ function buildChain(domain: Domain, index: number, ctx: ChainContext): Chain {
   // A short history whose flare began before any regular change still needs one order for a domain the flare leaves as it is.
   if (orders.length === 0 && !reduces && (ctx.phase === 'flare' || ctx.phase === 'return-to-load')) orders.push({ id: id(k), dose, day: ctx.planStart - index });
   const preFlare = orders[orders.length - 1]?.dose ?? dose;
-  if (ctx.phase === 'deload') {
-    const bySets = domain === 'strength' && (preFlare.sets ?? 1) > 1;
-    const d = bySets ? { ...preFlare, sets: roundTo((preFlare.sets ?? 3) * 0.6, 1) } : scaled(domain, preFlare, 0.6);
-    orders.push({ id: id(k), dose: d, day: ctx.phaseSince });
-  }
+  if (ctx.past) pastOrders(domain, preFlare, ctx.past, (d, day) => orders.push({ id: id(orders.length + 1), dose: d, day }));
+  if (ctx.phase === 'deload') orders.push({ id: id(k), dose: deloaded(domain, preFlare), day: ctx.phaseSince });
   if ((ctx.phase === 'flare' || ctx.phase === 'return-to-load') && reduces) {
     const light: Dose = domain === 'endurance' ? { ...scaled(domain, preFlare, 0.5), rpeTarget: { low: 2, high: 3 } } : scaled(domain, preFlare, 0.5);
     delete light.heartRateZone;
@@ -216,6 +243,26 @@ function buildChain(domain: Domain, index: number, ctx: ChainContext): Chain {
     }
   }
   return { domain, exercise, orders };
+}
+
+/** The orders of a past deload (and resume) or flare (and return steps); a flare leaves mobility and neuromotor as they are. */
+function pastOrders(domain: Domain, before: Dose, past: PastEpisode, push: (dose: Dose, day: number) => void): void {
+  if (past.kind === 'deload') {
+    push(deloaded(domain, before), past.start);
+    for (const day of past.steps) push({ ...before }, day);
+    return;
+  }
+  if (domain !== 'strength' && domain !== 'endurance') return;
+  const light: Dose = domain === 'endurance' ? { ...scaled(domain, before, 0.5), rpeTarget: { low: 2, high: 3 } } : scaled(domain, before, 0.5);
+  delete light.heartRateZone;
+  push(light, past.start);
+  past.steps.forEach((day, k) => push(scaled(domain, before, RETURN_STEPS[k] ?? 1), day));
+}
+
+/** Rule 5's deload: strength sets -40% (reps when 1 set); the others their main variable -40%. */
+function deloaded(domain: Domain, before: Dose): Dose {
+  const bySets = domain === 'strength' && (before.sets ?? 1) > 1;
+  return bySets ? { ...before, sets: roundTo((before.sets ?? 3) * 0.6, 1) } : scaled(domain, before, 0.6);
 }
 
 function addSessions(h: HistoryBuilder, c: Chain, o: { r: () => number; adherence: number; sessionPain: SessionPain; phase: Phase }): void {
