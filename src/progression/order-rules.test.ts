@@ -76,6 +76,7 @@ describe('pain-guided order rules', () => {
       ['a chain dose above one increment down (3 x 12 at 4.5 kg) is the target', { sets: 3, reps: 12, load: 4.5, step: 2 }, { sets: 3, reps: 12, load: 4.5, step: 2 }, /3 x 10 at 5 kg -> 3 x 12 at 4.5 kg \(the most recent lower dose in its replaces chain, from 2026-10-26\)/],
       ['a chain dose equal to one increment down (3 x 10 at 4.5 kg) is the target', { sets: 3, reps: 10, load: 4.5, step: 2 }, { sets: 3, reps: 10, load: 4.5, step: 2 }, /the most recent lower dose in its replaces chain/],
       ['a chain dose below one increment down (3 x 12 at 4 kg): one increment down instead', { sets: 3, reps: 12, load: 4, step: 2 }, { sets: 3, reps: 10, load: 4.5, step: 2 }, /load 5 kg -> 4.5 kg \(-10%\) \(one increment down; the most recent lower dose in its replaces chain, 3 x 12 at 4 kg from 2026-10-26, is more than one increment down\)/],
+      ['a chain dose lower in sets only (2 x 10 at 5 kg, a deload): one increment down instead, no variable drops more than one increment', { sets: 2, reps: 10, load: 5, step: 3 }, { sets: 3, reps: 10, load: 4.5, step: 2 }, /load 5 kg -> 4.5 kg \(-10%\) \(one increment down; the most recent lower dose in its replaces chain, 2 x 10 at 5 kg from 2026-10-26, is more than one increment down\)/],
     ])('%s', (_name, v2, newDose, rationale) => {
       const out = orderOf(run(chained(v2)), 's1');
       expect(out).toMatchObject({ decision: 'regress', newDose });

@@ -38,15 +38,30 @@ export interface RegressTarget {
 }
 
 /**
+ * Whether no dose variable of `candidate` is below its value one increment down: the whole-dose order
+ * (isLower) compares load before reps, so 1 x 6 at 20 kg is "above" 1 x 10 at 18 kg yet drops 4 reps at once.
+ */
+function noVariableBelow(candidate: Dose, floor: Dose): boolean {
+  const inSeconds = (d: Dose['duration']): number | undefined => (d ? (d.unit === 'min' ? d.value * 60 : d.value) : undefined);
+  const pairs: [number | undefined, number | undefined][] = [
+    [candidate.load, floor.load],
+    [candidate.reps, floor.reps],
+    [candidate.sets ?? 1, floor.sets ?? 1],
+    [inSeconds(candidate.duration), inSeconds(floor.duration)],
+  ];
+  return pairs.every(([value, min]) => min === undefined || (value !== undefined && value >= min));
+}
+
+/**
  * The most recent lower dose in the replaces chain when it is no lower than one increment down (regressDose,
- * compared with isLower for the domain), else one increment down; undefined at the bottom of the ladder.
+ * compared variable by variable), else one increment down; undefined at the bottom of the ladder.
  */
 export function regressTarget(order: OrderFacts): RegressTarget | undefined {
   const current = order.dose;
   const down = regressDose(current, order.domain);
   if (down.atTop) return undefined;
   const lower = order.chain.slice(1).find((link) => isLower(link.dose, current, order.domain));
-  if (lower && !isLower(lower.dose, down.dose, order.domain)) {
+  if (lower && noVariableBelow(lower.dose, down.dose)) {
     const dose = copyDose(lower.dose);
     if (current.step !== undefined) dose.step = Math.max(1, current.step - 1);
     return {
