@@ -3,12 +3,13 @@
  * engine's readers narrow every value they touch through these and never throw on a wrong type.
  * Whether a wrong type is an error is decided by shape.ts; these only read.
  */
+import { isJsonObject, type JsonObject } from '../fhir/json';
 
-/** A JSON object (not null, not an array). */
-export type JsonRecord = Readonly<Record<string, unknown>>;
+/** A JSON object (not null, not an array), read-only: the engine never mutates its input. */
+export type JsonRecord = Readonly<JsonObject>;
 
 export function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isJsonObject(value);
 }
 
 /** The value when it is a JSON object, else undefined. */

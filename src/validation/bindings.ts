@@ -3,8 +3,9 @@
  * ValueSets, and codes checked against the complete CodeSystems we hold (ours and the core ones).
  * See: https://hl7.org/fhir/R4/terminologies.html#required
  */
+import { isJsonObject } from '../fhir/json';
 import type { Run } from './context';
-import { isObject, type Json } from './definitions';
+import type { Json } from './definitions';
 import type { Membership } from './terminology';
 import type { ElementNode } from './structure';
 
@@ -34,16 +35,16 @@ export function checkBinding(run: Run, node: ElementNode, type: string, value: u
       }
       return;
     case 'Coding':
-      if (isObject(value) && codingMembership(run, vs, value) === 'not-member') fail(`The coding ${describeCoding(value)}`);
+      if (isJsonObject(value) && codingMembership(run, vs, value) === 'not-member') fail(`The coding ${describeCoding(value)}`);
       return;
     case 'Quantity':
-      if (isObject(value) && str(value.system) !== undefined && codingMembership(run, vs, value) === 'not-member') {
+      if (isJsonObject(value) && str(value.system) !== undefined && codingMembership(run, vs, value) === 'not-member') {
         fail(`The unit ${describeCoding(value)}`);
       }
       return;
     case 'CodeableConcept': {
-      if (!isObject(value)) return;
-      const codings = (Array.isArray(value.coding) ? value.coding : []).filter(isObject);
+      if (!isJsonObject(value)) return;
+      const codings = (Array.isArray(value.coding) ? value.coding : []).filter(isJsonObject);
       const verdicts = codings.map((c) => codingMembership(run, vs, c)).filter((m) => m !== undefined);
       if (verdicts.length === 0) {
         run.issues.error('code-invalid', `A coding from the required ValueSet ${vs} is needed`, expr);
@@ -59,7 +60,7 @@ export function checkBinding(run: Run, node: ElementNode, type: string, value: u
 
 /** Reports a Coding whose code does not exist in its (completely known) CodeSystem. */
 export function checkCodingInSystem(run: Run, coding: unknown, expr: string): void {
-  if (!isObject(coding)) return;
+  if (!isJsonObject(coding)) return;
   const system = str(coding.system);
   const code = str(coding.code);
   if (system === undefined || code === undefined) return;

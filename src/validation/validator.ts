@@ -3,10 +3,11 @@
  * issue into an OperationOutcome. Malformed input and internal failures become issues, never throws.
  * See: https://hl7.org/fhir/R4/resource-operation-validate.html
  */
+import { isJsonObject } from '../fhir/json';
 import type { OperationOutcome } from 'fhir/r4';
 import { outcome } from '../fhir/outcome';
 import type { ResourceScope, Run } from './context';
-import { Definitions, isObject, type DefinitionsOptions, type Json } from './definitions';
+import { Definitions, type DefinitionsOptions, type Json } from './definitions';
 import { IssueSink } from './issues';
 import { bundleIndexOf, validateResource, walkResource, type ProfileRequest } from './resource';
 import { Terminology } from './terminology';
@@ -39,7 +40,7 @@ export class Validator {
   }
 
   private run(resource: unknown, options: ValidateOptions, issues: IssueSink): void {
-    if (!isObject(resource)) {
+    if (!isJsonObject(resource)) {
       issues.error('structure', `The input is not a FHIR resource: expected a JSON object, found ${describe(resource)}`);
       return;
     }

@@ -4,10 +4,11 @@
  * properties and any type profile (extension definitions included).
  * See: https://hl7.org/fhir/R4/elementdefinition.html
  */
+import { isJsonObject } from '../fhir/json';
 import { checkBinding, checkCodingInSystem } from './bindings';
 import { containerFor, isResourceKind } from './children';
 import { firstVisit, type ResourceScope, type Run } from './context';
-import { isObject } from './definitions';
+
 import { checkConstraints } from './invariants';
 import { primitiveProblem } from './primitives';
 import { contextProblem } from './extension-context';
@@ -55,7 +56,7 @@ export function validateValue(run: Run, t: ValueTarget): void {
     if (!t.elementOnly) validateNestedResource(run, { value, node, declaredType: type, expr, parent: scope });
     return;
   }
-  if (!isObject(value)) {
+  if (!isJsonObject(value)) {
     run.issues.error('structure', `Expected an object${type ? ` (${type})` : ''}, found ${Array.isArray(value) ? 'an array' : typeof value}`, expr);
     return;
   }
@@ -92,7 +93,7 @@ function elementChecks(run: Run, t: ValueTarget, kind: string | undefined): void
 
 /** An extension's own url, when absolute (relative urls name sub-extensions, defined by their parent). */
 function extensionUrl(value: unknown): string[] {
-  return isObject(value) && typeof value.url === 'string' && value.url.includes(':') ? [value.url] : [];
+  return isJsonObject(value) && typeof value.url === 'string' && value.url.includes(':') ? [value.url] : [];
 }
 
 /** Profiles on the element's type (datatype profiles, extension definitions), and unprofiled extensions by url. */
@@ -100,7 +101,7 @@ function typeProfiles(run: Run, t: ValueTarget): void {
   const { value, type, expr, scope } = t;
   const profiles = t.typeRef?.profiles ?? [];
   const urls = profiles.length > 0 ? profiles : type === 'Extension' ? extensionUrl(value) : [];
-  if (urls.length === 0 || !isObject(value)) return;
+  if (urls.length === 0 || !isJsonObject(value)) return;
   const known = urls.map((u) => run.defs.structure(u)).filter((s) => s !== undefined);
   if (known.length === 0) {
     if (t.node.jsonName === 'modifierExtension') {

@@ -3,10 +3,9 @@
  * minValue[x]/maxValue[x] and maxLength.
  * See: https://hl7.org/fhir/R4/elementdefinition-definitions.html#ElementDefinition.pattern_x_
  */
+import { isJsonObject } from '../fhir/json';
 import type { ElementNode, TypedValue } from './structure';
 import { compareTemporal } from './primitives';
-
-const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Exact JSON equality (fixed[x] semantics: same properties, same array order). */
 export function deepEqual(a: unknown, b: unknown): boolean {
@@ -14,7 +13,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) {
     return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   }
-  if (isPlain(a) && isPlain(b)) {
+  if (isJsonObject(a) && isJsonObject(b)) {
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;
     return ka.every((k) => k in b && deepEqual(a[k], b[k]));
@@ -28,8 +27,8 @@ export function matchesPattern(value: unknown, pattern: unknown): boolean {
     if (!Array.isArray(value)) return pattern.length === 1 && matchesPattern(value, pattern[0]);
     return pattern.every((p) => value.some((v) => matchesPattern(v, p)));
   }
-  if (isPlain(pattern)) {
-    if (!isPlain(value)) return false;
+  if (isJsonObject(pattern)) {
+    if (!isJsonObject(value)) return false;
     return Object.keys(pattern).every((k) => k in value && matchesPattern(value[k], pattern[k]));
   }
   return value === pattern;
@@ -51,7 +50,7 @@ type Comparable = { kind: 'number'; n: number; unit?: string } | { kind: 'tempor
 function comparable(v: unknown): Comparable | undefined {
   if (typeof v === 'number') return { kind: 'number', n: v };
   if (typeof v === 'string') return { kind: 'temporal', s: v };
-  if (isPlain(v) && typeof v.value === 'number') {
+  if (isJsonObject(v) && typeof v.value === 'number') {
     const unit = typeof v.code === 'string' ? v.code : typeof v.unit === 'string' ? v.unit : undefined;
     return { kind: 'number', n: v.value, ...(unit !== undefined ? { unit } : {}) };
   }
@@ -90,4 +89,4 @@ export function limitProblems(node: ElementNode, value: unknown): string[] {
   return out;
 }
 
-const describe = (v: unknown): string => (isPlain(v) ? JSON.stringify(v.value) : JSON.stringify(v));
+const describe = (v: unknown): string => (isJsonObject(v) ? JSON.stringify(v.value) : JSON.stringify(v));

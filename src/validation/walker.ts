@@ -3,9 +3,10 @@
  * every depth, choice-type limits, slicing, primitive `_x` siblings, then each value (value-checks.ts).
  * See: https://hl7.org/fhir/R4/json.html, https://hl7.org/fhir/R4/elementdefinition.html
  */
+import { isJsonObject } from '../fhir/json';
 import { childByJson, choiceFor, containerFor, type ChildRef } from './children';
 import type { ResourceScope, Run } from './context';
-import { isObject, type Json } from './definitions';
+import type { Json } from './definitions';
 import { childExpression } from './issues';
 import { assignSlices } from './slicing';
 import type { ElementNode } from './structure';
@@ -152,7 +153,7 @@ function collectItems(run: Run, obj: Json, name: string, ref: ChildRef, type: st
 function validateItem(run: Run, item: Item, node: ElementNode, scope: ResourceScope, elementOnly: boolean): void {
   const { value, companion } = item;
   if (value === null || value === undefined) {
-    const hasExt = isObject(companion) && Array.isArray(companion.extension) && companion.extension.length > 0;
+    const hasExt = isJsonObject(companion) && Array.isArray(companion.extension) && companion.extension.length > 0;
     if (!hasExt) run.issues.error('invariant', 'ele-1: All FHIR elements must have a @value or children', item.expr);
   } else {
     validateValue(run, { value, node, type: item.type, typeRef: item.ref.typeRef, expr: item.expr, scope, elementOnly });
@@ -165,7 +166,7 @@ function validateItem(run: Run, item: Item, node: ElementNode, scope: ResourceSc
 
 /** A primitive's `_x` object: only id and extension. */
 function validateCompanion(run: Run, companion: unknown, node: ElementNode, type: string, expr: string, scope: ResourceScope): void {
-  if (!isObject(companion)) {
+  if (!isJsonObject(companion)) {
     run.issues.error('structure', 'The extension part of a primitive must be an object with id/extension', expr);
     return;
   }
