@@ -165,9 +165,13 @@ export function variableValue(dose: Dose, variable: DoseVariable): number | unde
   return variable === 'duration' ? dose.duration?.value : dose[variable];
 }
 
+/** A Duration in seconds (1 min = 60 s); undefined when there is none. */
+export function durationSeconds(d: Duration | undefined): number | undefined {
+  return d && (d.unit === 'min' ? d.value * 60 : d.value);
+}
+
 function seconds(d: Duration | undefined): number {
-  if (!d) return 0;
-  return d.unit === 'min' ? d.value * 60 : d.value;
+  return durationSeconds(d) ?? 0;
 }
 
 /**
@@ -215,12 +219,11 @@ function sameRange(a: Range | undefined, b: Range | undefined): boolean {
 
 /** True when both doses prescribe the same thing; an absent step counts as step 1, 1 min equals 60 s. */
 export function sameDose(a: Dose, b: Dose): boolean {
-  const sameDuration = !a.duration || !b.duration ? a.duration === b.duration : sameNumber(seconds(a.duration), seconds(b.duration));
   return (
     sameNumber(a.sets, b.sets) &&
     sameNumber(a.reps, b.reps) &&
     sameNumber(a.load, b.load) &&
-    sameDuration &&
+    sameNumber(durationSeconds(a.duration), durationSeconds(b.duration)) &&
     sameRange(a.heartRateZone, b.heartRateZone) &&
     sameRange(a.rpeTarget, b.rpeTarget) &&
     sameNumber(a.step ?? 1, b.step ?? 1)

@@ -6,7 +6,7 @@
  * See: /work/shared/CLINICAL-RULES.md "Order-level rules in phase build", rule 1; implementation-guide.md
  * "Extensions to the contract" (a regress moves at most one increment).
  */
-import { copyDose, describeDose, formatNumber, isLower } from './dose';
+import { copyDose, describeDose, durationSeconds, formatNumber, isLower } from './dose';
 import type { OrderFacts, Session } from './evidence-types';
 import { regressDose } from './increments';
 import { EPSILON, hold, refs, sentence, type RuleContext } from './order-context';
@@ -42,12 +42,11 @@ export interface RegressTarget {
  * (isLower) compares load before reps, so 1 x 6 at 20 kg is "above" 1 x 10 at 18 kg yet drops 4 reps at once.
  */
 function noVariableBelow(candidate: Dose, floor: Dose): boolean {
-  const inSeconds = (d: Dose['duration']): number | undefined => (d ? (d.unit === 'min' ? d.value * 60 : d.value) : undefined);
   const pairs: [number | undefined, number | undefined][] = [
     [candidate.load, floor.load],
     [candidate.reps, floor.reps],
     [candidate.sets ?? 1, floor.sets ?? 1],
-    [inSeconds(candidate.duration), inSeconds(floor.duration)],
+    [durationSeconds(candidate.duration), durationSeconds(floor.duration)],
   ];
   return pairs.every(([value, min]) => min === undefined || (value !== undefined && value >= min));
 }
