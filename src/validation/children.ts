@@ -25,10 +25,6 @@ export function singleType(node: ElementNode): TypeRef | undefined {
   return node.types[0];
 }
 
-export function isPrimitive(defs: Definitions, type: string): boolean {
-  return defs.typeKind(type) === 'primitive-type';
-}
-
 export function isResourceKind(defs: Definitions, type: string): boolean {
   return type === 'Resource' || type === 'DomainResource' || defs.isResourceType(type);
 }

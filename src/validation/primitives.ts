@@ -50,11 +50,6 @@ function realCalendarDate(value: string): boolean {
   return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-/** Whether `type` is a primitive this module knows how to check. */
-export function isKnownPrimitive(type: string): boolean {
-  return type in STRING_FORMATS || type in INTEGER_RANGES || type === 'boolean' || type === 'decimal';
-}
-
 /** The problem with a primitive JSON value, or undefined when it is valid for `type`. */
 export function primitiveProblem(value: unknown, type: string): string | undefined {
   if (type === 'boolean') return typeof value === 'boolean' ? undefined : `Expected a JSON boolean for ${type}`;
