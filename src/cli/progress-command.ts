@@ -11,7 +11,7 @@ import { normalizeOutcome, OperationOutcomeError } from '../fhir/outcome';
 import { progress, type ProgressResult } from '../progression/progress';
 import { parsePolicy } from './policy-schema';
 import { InputError, readResourceFile } from './read-json';
-import { renderSummary } from './summary';
+import { oneLine, renderSummary } from './summary';
 
 const USAGE = 'usage: gradus progress <bundle.json> [--now <ISO dateTime>] [--policy <file.json>] [--summary]';
 
@@ -58,10 +58,6 @@ function patientOf(bundle: Bundle, result: ProgressResult): string | undefined {
     (e) => e.resource?.resourceType === 'CarePlan' && (e.resource.id === result.plan.planId || e.fullUrl === result.plan.planId),
   )?.resource as CarePlan | undefined;
   return plan?.subject?.reference;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** Runs `gradus progress`; returns the exit code (0 ok, 2 bad input). Never throws. */

@@ -5,7 +5,7 @@ import type { ProgressResult } from '../progression/progress';
 const COLUMNS = ['ORDER', 'EXERCISE', 'DECISION', 'DOSE', 'REASON'] as const;
 
 /** One line of text: whitespace (newlines included) collapsed. */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
