@@ -38,6 +38,11 @@ export function decide(order: OrderFacts, decision: DecisionCode, rationale: str
   return { orderId: order.id, decision, rationale, evidence };
 }
 
+/** The name of an order's exercise for rationales and decisions: its display, else its code, else the order id. */
+export function exerciseName(order: OrderFacts): string {
+  return order.exercise.display ?? order.exercise.code ?? order.id;
+}
+
 /** "1 day", "3 days". */
 export function days(n: number): string {
   return `${n} day${n === 1 ? '' : 's'}`;

@@ -6,7 +6,7 @@
 import { calendarAt, compareDateTimes } from './days';
 import { isLower } from './dose';
 import type { ChainLink, OrderFacts } from './evidence-types';
-import { hold, NO_BASELINE, refs, sessionRefs, sessionsInPhase, type RuleContext } from './order-context';
+import { exerciseName, hold, NO_BASELINE, refs, sessionRefs, sessionsInPhase, type RuleContext } from './order-context';
 import { final, lastSetText, progressVerdict, twoForTwo, type OrderVerdict } from './progress-verdict';
 import { qualify } from './qualification';
 import { quotaRule } from './quota';
@@ -69,11 +69,6 @@ export function recentProgress(order: OrderFacts, dayOf: (dateTime: string) => n
     if (day >= 0 && day < FOCUS_DAYS && wasProgress(link, replaced, order.domain)) return link;
   }
   return undefined;
-}
-
-/** The name of an order's exercise for rationales. */
-function exerciseName(order: OrderFacts): string {
-  return order.exercise.display ?? order.exercise.code ?? order.id;
 }
 
 /**

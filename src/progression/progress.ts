@@ -9,6 +9,7 @@ import { indexBundle } from './bundle-index';
 import { copyDose } from './dose';
 import { evaluate } from './evaluate';
 import { readEvidence, type Evidence } from './evidence';
+import { exerciseName } from './order-context';
 import { buildTransaction } from './output';
 import type { DecisionCode, Domain, Dose, Evaluation, Phase, Policy } from './types';
 
@@ -76,7 +77,7 @@ function orderDecisions(evidence: Evidence, evaluation: Evaluation): OrderDecisi
     return [
       {
         orderId: o.orderId,
-        exercise: order.exercise.display ?? order.exercise.code ?? o.orderId,
+        exercise: exerciseName(order),
         domain: order.domain,
         decision: o.decision,
         rationale: o.rationale,
