@@ -74,8 +74,9 @@ export function referenceType(ref: string): string | undefined {
   return RELATIVE.exec(ref)?.[1] ?? ABSOLUTE.exec(ref)?.[2];
 }
 
-function claimedProfiles(r: Json): string[] {
-  const meta = r.meta;
+/** The resource's declared profiles (meta.profile). */
+export function declaredProfiles(resource: Json): string[] {
+  const meta = resource.meta;
   return isJsonObject(meta) && Array.isArray(meta.profile) ? meta.profile.filter((p): p is string => typeof p === 'string') : [];
 }
 
@@ -144,7 +145,7 @@ export function checkReference(run: Run, value: Json, element: ReferenceElement,
     return;
   }
   // A target that claims the profile is validated against it where it sits (its errors are reported there).
-  const claimed = target ? claimedProfiles(target) : [];
+  const claimed = target ? declaredProfiles(target) : [];
   if (target && profiles.length > 0 && !profiles.some((p) => claimed.includes(p) || run.conforms(target, p, scope))) {
     run.issues.error('structure', `The referenced ${actual} does not conform to ${profiles.join(' or ')}`, expr);
   }

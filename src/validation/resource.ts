@@ -8,7 +8,7 @@ import type { BundleIndex, ResourceScope, Run } from './context';
 import { firstVisit } from './context';
 import { canonicalUrl, type Json } from './definitions';
 import { checkConstraints } from './invariants';
-import { indexBundle } from './references';
+import { declaredProfiles, indexBundle } from './references';
 import type { ElementNode, Structure } from './structure';
 import { subsumesBase } from './subsumption';
 import { walkProperties } from './walker';
@@ -29,13 +29,6 @@ export function bundleIndexOf(bundle: Json): BundleIndex {
     bundleIndexes.set(bundle, idx);
   }
   return idx;
-}
-
-/** The resource's declared profiles. */
-export function declaredProfiles(resource: Json): string[] {
-  const meta = resource.meta;
-  if (!isJsonObject(meta) || !Array.isArray(meta.profile)) return [];
-  return meta.profile.filter((p): p is string => typeof p === 'string');
 }
 
 /** Checks resourceType; returns the base structure when the type is known. */
