@@ -52,7 +52,7 @@ function readDirectory(dir: string): Json[] {
   return out;
 }
 
-/** Registry of StructureDefinitions, ValueSets and CodeSystems; core files are read lazily, once. */
+/** Registry of StructureDefinitions, ValueSets and CodeSystems: core structures are read once on construction, core terminology once on first need. */
 export class Definitions {
   private readonly structures = new Map<string, Json>();
   private readonly compiled = new Map<string, Structure>();

@@ -3,8 +3,8 @@
  * issue into an OperationOutcome. Malformed input and internal failures become issues, never throws.
  * See: https://hl7.org/fhir/R4/resource-operation-validate.html
  */
-import { isJsonObject } from '../fhir/json';
 import type { OperationOutcome } from 'fhir/r4';
+import { isJsonObject } from '../fhir/json';
 import { outcome } from '../fhir/outcome';
 import type { ResourceScope, Run } from './context';
 import { Definitions, type DefinitionsOptions, type Json } from './definitions';
