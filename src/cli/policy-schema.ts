@@ -2,7 +2,7 @@
  * The JSON file `gradus progress --policy` takes: overrides of the progression policy, checked with ajv.
  * See: CLINICAL-RULES.md (the defaults) and IG-CONTRACT.md `progression-policy`.
  */
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { INTENSITY_MEASURES, MODES } from '../fhir/codes';
 import type { Policy } from '../progression/types';
 
@@ -20,7 +20,13 @@ export const POLICY_SCHEMA = {
   additionalProperties: false,
 } as const;
 
-const validatePolicy = new Ajv({ allErrors: true, strict: true }).compile<Partial<Policy>>(POLICY_SCHEMA);
+let compiled: ValidateFunction<Partial<Policy>> | undefined;
+
+/** The compiled schema, built on the first --policy file rather than at every CLI start-up. */
+function policyValidator(): ValidateFunction<Partial<Policy>> {
+  compiled ??= new Ajv({ allErrors: true, strict: true }).compile<Partial<Policy>>(POLICY_SCHEMA);
+  return compiled;
+}
 
 function describe(error: ErrorObject): string {
   const where = error.instancePath === '' ? 'the policy' : error.instancePath.slice(1).replaceAll('/', '.');
@@ -36,6 +42,7 @@ function describe(error: ErrorObject): string {
 
 /** The policy overrides in `value`, or every problem with them as one readable line. */
 export function parsePolicy(value: unknown): { policy: Partial<Policy> } | { error: string } {
+  const validatePolicy = policyValidator();
   if (validatePolicy(value)) return { policy: value };
   return { error: (validatePolicy.errors ?? []).map(describe).join('; ') };
 }
