@@ -18,10 +18,10 @@ export interface ChildRef {
   readonly typeSlice?: ElementNode;
 }
 
-export const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** The type code an element carries when it is not a choice (`BackboneElement` when it has none). */
-export function singleType(node: ElementNode): TypeRef | undefined {
+function singleType(node: ElementNode): TypeRef | undefined {
   return node.types[0];
 }
 

@@ -24,7 +24,7 @@ const XHTML_ELEMENTS = new Set(
 );
 
 /** txt-1: only basic html formatting, no scripts, event handlers or active content; xhtml namespace on the div. */
-export function narrativeHtmlOk(div: unknown): boolean {
+function narrativeHtmlOk(div: unknown): boolean {
   if (typeof div !== 'string') return false;
   const open = /^\s*<div\b([^>]*)>/.exec(div);
   if (!open || !/xmlns\s*=\s*["']http:\/\/www\.w3\.org\/1999\/xhtml["']/.test(open[1] ?? '')) return false;
@@ -38,7 +38,7 @@ export function narrativeHtmlOk(div: unknown): boolean {
 }
 
 /** txt-2: the narrative has some non-whitespace content (text or an image). */
-export function narrativeHasContent(div: unknown): boolean {
+function narrativeHasContent(div: unknown): boolean {
   if (typeof div !== 'string') return false;
   if (/<img\b/i.test(div)) return true;
   return div.replace(/<[^>]*>/g, '').replace(/&nbsp;|&#160;/g, ' ').trim().length > 0;

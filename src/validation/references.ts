@@ -70,7 +70,7 @@ export function resolveReference(ref: string, scope: ResourceScope): Resolution 
 }
 
 /** The resource type a reference names by its shape (`Patient/1`, `http://x/fhir/Patient/1`). */
-export function referenceType(ref: string): string | undefined {
+function referenceType(ref: string): string | undefined {
   return RELATIVE.exec(ref)?.[1] ?? ABSOLUTE.exec(ref)?.[2];
 }
 
