@@ -24,14 +24,14 @@ function usableTests(tests: readonly ToleranceTest[], since: string, until?: str
  * True when the order's dose was already established: the order it replaces had >= 3 tolerance tests
  * after its own authoredOn and no later than this order's (an earlier run established this dose).
  */
-export function establishedBefore(order: OrderFacts): boolean {
+function establishedBefore(order: OrderFacts): boolean {
   const replaced = order.chain[1];
   if (!replaced) return false;
   return usableTests(order.toleranceTests, replaced.authoredOn, order.authoredOn).length >= TESTS_NEEDED;
 }
 
 /** The dose set from tolerance tests: 75% of their mean, rounded in its unit; step 1. */
-export function baselineDose(dose: Dose, tests: readonly ToleranceTest[]): { dose: Dose; change: string } {
+function baselineDose(dose: Dose, tests: readonly ToleranceTest[]): { dose: Dose; change: string } {
   const unit = tests[0]?.unit ?? 'min';
   const mean = tests.reduce((s, t) => s + t.value, 0) / tests.length;
   const out = copyDose(dose);

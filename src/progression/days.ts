@@ -65,7 +65,7 @@ export function parseDateTime(value: string): ParsedDateTime | undefined {
 }
 
 /** Orders two parsed values: by instant when both have a time, else by calendar date. */
-export function compareParsed(a: Pick<ParsedDateTime, 'epochDay' | 'instant'>, b: Pick<ParsedDateTime, 'epochDay' | 'instant'>): number {
+function compareParsed(a: Pick<ParsedDateTime, 'epochDay' | 'instant'>, b: Pick<ParsedDateTime, 'epochDay' | 'instant'>): number {
   if (a.instant !== undefined && b.instant !== undefined) return Math.sign(a.instant - b.instant);
   return Math.sign(a.epochDay - b.epochDay);
 }

@@ -20,7 +20,7 @@ export const DELOAD_DAYS = 7;
  * baseline does not deload the new phase at once (a same-day re-run stays quiet).
  * See: implementation-guide.md "Extensions to the contract" (fatigue days since the phase start).
  */
-export function highFatigueDays(evidence: Pick<Evidence, 'checkIns' | 'phaseStartDay'>): DailyValue[] {
+function highFatigueDays(evidence: Pick<Evidence, 'checkIns' | 'phaseStartDay'>): DailyValue[] {
   const start = evidence.phaseStartDay;
   return evidence.checkIns.flatMap((log) => {
     const f = log.values.fatigue;
@@ -30,7 +30,7 @@ export function highFatigueDays(evidence: Pick<Evidence, 'checkIns' | 'phaseStar
 }
 
 /** Why a deload is due now, with the Observations used; undefined when it is not. */
-export function deloadTrigger(evidence: Evidence): { why: string; used: string[] } | undefined {
+function deloadTrigger(evidence: Evidence): { why: string; used: string[] } | undefined {
   const every = evidence.policy.deloadEveryWeeks;
   const week = evidence.programWeek;
   if (week % every === 0) {

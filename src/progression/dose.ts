@@ -55,7 +55,7 @@ function isDosePart(url: string): url is DosePart {
 }
 
 /** Reads the parts of an `exercise-dose` extension; parts with a wrong type or unit are left out. */
-export function readDoseExtension(ext: Extension): Dose | undefined {
+function readDoseExtension(ext: Extension): Dose | undefined {
   const dose: Dose = {};
   for (const part of ext.extension ?? []) {
     if (!isDosePart(part.url)) continue;

@@ -33,7 +33,7 @@ function fail(issues: OperationOutcomeIssue[]): never {
 }
 
 /** A CarePlan that is a `gradus-exercise-plan` (by profile or by the exercise-program category); reads any JSON safely. */
-export function isExercisePlan(plan: CarePlan): boolean {
+function isExercisePlan(plan: CarePlan): boolean {
   if (strings(field(plan.meta, 'profile')).includes(PROFILE.exercisePlan)) return true;
   return records(plan.category).some(({ item }) =>
     records(item.coding).some(({ item: c }) => c.system === CS.gradus && c.code === GRADUS_CODE.exerciseProgram),

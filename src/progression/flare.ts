@@ -20,7 +20,7 @@ export const RETURN_FRACTION = 0.75;
 export const FLARE_REFER_DAYS = 7;
 
 /** The most recent 2 consecutive days (older first) whose daily pain passes `test`. */
-export function latestPair(pain: readonly DailyValue[], test: (v: DailyValue) => boolean): [DailyValue, DailyValue] | undefined {
+function latestPair(pain: readonly DailyValue[], test: (v: DailyValue) => boolean): [DailyValue, DailyValue] | undefined {
   for (let i = pain.length - 1; i >= 1; i--) {
     const newer = pain[i];
     const older = pain[i - 1];
@@ -39,7 +39,7 @@ function pairText([a, b]: [DailyValue, DailyValue]): string {
  * consecutive days and both <= B + 1 (older first); else undefined. Only the latest evidence ends a flare: an
  * older pair of settled days followed by days at >= B + 2, or by a gap, does not.
  */
-export function settledPair(evidence: Pick<Evidence, 'dailyPain' | 'phaseStartDay'>, B: number): [DailyValue, DailyValue] | undefined {
+function settledPair(evidence: Pick<Evidence, 'dailyPain' | 'phaseStartDay'>, B: number): [DailyValue, DailyValue] | undefined {
   const start = evidence.phaseStartDay;
   const since = evidence.dailyPain.filter((v) => start === undefined || v.day <= start);
   const older = since.at(-2);
@@ -50,7 +50,7 @@ export function settledPair(evidence: Pick<Evidence, 'dailyPain' | 'phaseStartDa
 }
 
 /** Daily pain >= B + 2 on 2 consecutive days in the last 7 days, on or after the phase start. */
-export function flarePair(evidence: Evidence, B: number): [DailyValue, DailyValue] | undefined {
+function flarePair(evidence: Evidence, B: number): [DailyValue, DailyValue] | undefined {
   const start = evidence.phaseStartDay;
   return latestPair(
     evidence.dailyPain,

@@ -51,7 +51,7 @@ export const FOCUS_DAYS = 7;
  * Whether `link` was a progress over the order it replaced: its step rose (progress is the only change that raises
  * the step); without steps on either, its dose is higher than the one it replaced.
  */
-export function wasProgress(link: ChainLink, replaced: ChainLink, domain: Domain): boolean {
+function wasProgress(link: ChainLink, replaced: ChainLink, domain: Domain): boolean {
   if (link.dose.step !== undefined || replaced.dose.step !== undefined) return (link.dose.step ?? 1) > (replaced.dose.step ?? 1);
   return isLower(replaced.dose, link.dose, domain);
 }
@@ -60,7 +60,7 @@ export function wasProgress(link: ChainLink, replaced: ChainLink, domain: Domain
  * The most recent progress in an order's replaces chain authored in the last 7 days (days 0-6), also when a later
  * change (a regress) followed it; undefined when there is none.
  */
-export function recentProgress(order: OrderFacts, dayOf: (dateTime: string) => number): ChainLink | undefined {
+function recentProgress(order: OrderFacts, dayOf: (dateTime: string) => number): ChainLink | undefined {
   for (let i = 0; i + 1 < order.chain.length; i++) {
     const link = order.chain[i];
     const replaced = order.chain[i + 1];
@@ -79,7 +79,7 @@ export function recentProgress(order: OrderFacts, dayOf: (dateTime: string) => n
  * turn to the next order.
  * See: implementation-guide.md "Extensions to the contract" (alternating focus across runs).
  */
-export function alternateFocus(orders: readonly OrderFacts[], verdicts: readonly OrderVerdict[], dayOf: (dateTime: string) => number): OrderEvaluation[] {
+function alternateFocus(orders: readonly OrderFacts[], verdicts: readonly OrderVerdict[], dayOf: (dateTime: string) => number): OrderEvaluation[] {
   const recent = new Map<string, ChainLink>();
   for (const o of orders) {
     const link = recentProgress(o, dayOf);

@@ -25,7 +25,7 @@ export function orderKeyOf(entry: IndexedEntry): string | undefined {
 }
 
 /** A ServiceRequest that claims the exercise-order profile or carries the exercise-therapy category (any JSON read safely). */
-export function isExerciseOrder(order: ServiceRequest): boolean {
+function isExerciseOrder(order: ServiceRequest): boolean {
   if (strings(field(order.meta, 'profile')).includes(PROFILE.exerciseOrder)) return true;
   return records(order.category).some(({ item }) =>
     records(item.coding).some(({ item: c }) => (c.system === SNOMED && c.code === EXERCISE_THERAPY) || c.system === CS.exerciseDomain),

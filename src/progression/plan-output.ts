@@ -29,7 +29,7 @@ function phaseValue(current: Extension | undefined, phase: string): ExtensionVal
 }
 
 /** Whether an activity reference points at the order with this id (relative, absolute or versioned). */
-export function refersToOrder(reference: string | undefined, orderId: string, aliases: readonly string[] = []): boolean {
+function refersToOrder(reference: string | undefined, orderId: string, aliases: readonly string[] = []): boolean {
   if (reference === undefined) return false;
   if (aliases.includes(reference)) return true;
   const unversioned = reference.replace(/\/_history\/[^/]+$/, '');

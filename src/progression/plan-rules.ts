@@ -14,7 +14,7 @@ import type { Evaluation } from './types';
 export const RED_FLAG_DAYS = 14;
 
 /** Rule 1: any symptom alert with value true in days 0-13 -> refer. */
-export function redFlagRule({ evidence }: RuleContext): Evaluation | undefined {
+function redFlagRule({ evidence }: RuleContext): Evaluation | undefined {
   if (evidence.phase === 'referred') return undefined;
   const alerts = evidence.symptomAlerts.filter((a) => a.present && a.day >= 0 && a.day < RED_FLAG_DAYS);
   if (alerts.length === 0) return undefined;

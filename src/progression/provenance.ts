@@ -30,7 +30,7 @@ export const DECISION_DISPLAY: Readonly<Record<DecisionCode, string>> = {
 };
 
 /** The engine as a logical Device reference, so no Device resource has to exist on the server. */
-export function engineAgentReference(engineVersion: string): Reference {
+function engineAgentReference(engineVersion: string): Reference {
   return {
     type: 'Device',
     identifier: { system: DEVICE_IDENTIFIER_SYSTEM, value: ENGINE_DEVICE_ID },
@@ -56,7 +56,7 @@ export interface ProvenanceInput {
  * gradus-progression-provenance-1): a plan-level decision that leaves one order as it was (a mobility
  * order in a flare) still changed the plan.
  */
-export function buildProvenance(input: ProvenanceInput): Provenance {
+function buildProvenance(input: ProvenanceInput): Provenance {
   const provenance: Provenance = {
     resourceType: 'Provenance',
     meta: {

@@ -13,7 +13,7 @@ import { EPSILON, hold, refs, sentence, type RuleContext } from './order-context
 import type { Dose, OrderEvaluation } from './types';
 
 /** Why one session calls for a regress (empty when it does not). */
-export function regressReasons(session: Session, ctx: RuleContext): string[] {
+function regressReasons(session: Session, ctx: RuleContext): string[] {
   const ceiling = ctx.evidence.policy.painCeiling;
   const B = ctx.baseline.value;
   const out: string[] = [];
@@ -55,7 +55,7 @@ function noVariableBelow(candidate: Dose, floor: Dose): boolean {
  * The most recent lower dose in the replaces chain when it is no lower than one increment down (regressDose,
  * compared variable by variable), else one increment down; undefined at the bottom of the ladder.
  */
-export function regressTarget(order: OrderFacts): RegressTarget | undefined {
+function regressTarget(order: OrderFacts): RegressTarget | undefined {
   const current = order.dose;
   const down = regressDose(current, order.domain);
   if (down.atTop) return undefined;

@@ -24,7 +24,7 @@ export function preFlareDose(order: OrderFacts, flareStart: string): ChainLink |
  * Flare start: `flare-since`; else in phase flare the phase start; else (return-to-load) the latest
  * authoredOn of the first order up each replaces chain whose dose is lower than the dose it replaced.
  */
-export function flareStartOf(evidence: Evidence): string | undefined {
+function flareStartOf(evidence: Evidence): string | undefined {
   if (evidence.flareSince !== undefined) return evidence.flareSince;
   if (evidence.phase === 'flare') return evidence.phaseStart;
   const starts = evidence.orders.flatMap((order) => {
