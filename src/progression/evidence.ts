@@ -43,8 +43,8 @@ function isExercisePlan(plan: CarePlan): boolean {
 /** Reads a patient's Bundle at `now`; throws OperationOutcomeError with all problems on bad input. */
 export function readEvidence(bundle: Bundle, options: ReadEvidenceOptions): Evidence {
   const input: unknown = bundle;
-  if (typeof input !== 'object' || input === null || (input as { resourceType?: unknown }).resourceType !== 'Bundle') {
-    const resourceType = typeof input === 'object' && input !== null ? (input as { resourceType?: unknown }).resourceType : undefined;
+  const resourceType = field(input, 'resourceType');
+  if (resourceType !== 'Bundle') {
     const type = typeof resourceType === 'string' ? resourceType : typeof input === 'object' && input !== null ? 'an object without resourceType' : typeof input;
     fail([issue('error', 'structure', `expected a FHIR Bundle, got ${type}`, 'Bundle')]);
   }
@@ -54,7 +54,7 @@ export function readEvidence(bundle: Bundle, options: ReadEvidenceOptions): Evid
   } catch {
     fail([issue('error', 'value', `now '${String(options.now)}' is not an ISO dateTime`, 'now')]);
   }
-  const entryList = (input as JsonRecord).entry;
+  const entryList = field(input, 'entry');
   if (entryList !== undefined && !Array.isArray(entryList)) fail([issue('error', 'structure', 'Bundle.entry is not a list', 'Bundle.entry')]);
   const index = indexBundle(bundle);
   if (index.entries.length === 0) fail([issue('error', 'required', 'the Bundle has no entries with a resource', 'Bundle.entry')]);
