@@ -3,7 +3,7 @@
  * the last 7 days), and the resume to the pre-deload doses 7 days later.
  * See: /work/shared/CLINICAL-RULES.md "Plan-level rules" 5-6 (Bell 2022/2023; Larun 2019).
  */
-import { calendarAt, compareDateTimes, programWeekStart } from './days';
+import { compareDateTimes, programWeekStart } from './days';
 import { copyDose, describeDose, formatNumber, sameDose } from './dose';
 import type { DailyValue, Evidence, OrderFacts } from './evidence-types';
 import { deloadDose } from './increments';
@@ -73,7 +73,7 @@ function preDeload(order: OrderFacts, phaseStart: string | undefined): OrderFact
 export function endOfDeloadRule({ evidence }: RuleContext): Evaluation | undefined {
   if (evidence.phase !== 'deload') return undefined;
   const start = evidence.phaseStart;
-  const elapsed = start !== undefined ? calendarAt(evidence.now).day(start) : 0;
+  const elapsed = evidence.phaseStartDay ?? 0;
   const since = start !== undefined ? `deload since ${start.slice(0, 10)}` : 'deload';
   if (elapsed < DELOAD_DAYS) {
     const why = `${since}, ${days(elapsed)} of ${DELOAD_DAYS}`;
