@@ -5,6 +5,8 @@
  */
 import { isJsonObject, type JsonObject } from '../fhir/json';
 
+export { strings } from '../fhir/json';
+
 /** A JSON object (not null, not an array), read-only: the engine never mutates its input. */
 export type JsonRecord = Readonly<JsonObject>;
 
@@ -48,10 +50,6 @@ export function asBoolean(value: unknown): boolean | undefined {
   return typeof value === 'boolean' ? value : undefined;
 }
 
-/** The strings of a list (other items are left out). */
-export function strings(value: unknown): string[] {
-  return asArray(value).filter((v): v is string => typeof v === 'string');
-}
 
 /** `object.key` read safely: undefined unless `object` is a JSON object. */
 export function field(object: unknown, key: string): unknown {

@@ -3,7 +3,7 @@
  * so the walker never re-scans the snapshot.
  * See: https://hl7.org/fhir/R4/elementdefinition.html
  */
-import { isJsonObject, type JsonObject as Json } from '../fhir/json';
+import { isJsonObject, strings, type JsonObject as Json } from '../fhir/json';
 
 export interface TypeRef {
   readonly code: string;
@@ -88,8 +88,6 @@ const SYSTEM_TYPES: Record<string, string> = {
   'http://hl7.org/fhirpath/System.DateTime': 'dateTime',
   'http://hl7.org/fhirpath/System.Time': 'time',
 };
-
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 function typeRefs(el: Json): TypeRef[] {
   const raw = Array.isArray(el.type) ? el.type.filter(isJsonObject) : [];
