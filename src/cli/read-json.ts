@@ -1,6 +1,7 @@
 /** Reading FHIR JSON documents from disk for the CLI, with one clear message per way it can go wrong. */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isJsonObject } from '../fhir/json';
 
 /** Bad input the CLI reports as one line and exit 2. */
 export class InputError extends Error {
@@ -25,15 +26,14 @@ export async function readResourceFile(file: string): Promise<Record<string, unk
   } catch (err) {
     throw new InputError(`${file}: malformed JSON (${(err as Error).message})`);
   }
-  if (Array.isArray(value) || value === null || typeof value !== 'object') {
+  if (!isJsonObject(value)) {
     const kind = Array.isArray(value) ? 'a JSON array' : `a JSON ${value === null ? 'null' : typeof value}`;
     throw new InputError(`${file}: expected a FHIR resource (a JSON object), found ${kind}`);
   }
-  const record = value as Record<string, unknown>;
-  if (typeof record.resourceType !== 'string') {
+  if (typeof value.resourceType !== 'string') {
     throw new InputError(`${file}: not a FHIR resource (no "resourceType")`);
   }
-  return record;
+  return value;
 }
 
 /** Expands files and directories (recursively) into a sorted list of .json files. */
