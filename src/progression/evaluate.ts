@@ -7,6 +7,7 @@ import { baselinePain } from './baseline-pain';
 import type { Evidence } from './evidence-types';
 import { hold, type RuleContext } from './order-context';
 import { evaluateOrders } from './order-rules';
+import { intensityMeasure } from './orders';
 import { applyPlanRules } from './plan-rules';
 import type { Evaluation, Policy } from './types';
 
@@ -18,7 +19,7 @@ export function evaluate(evidence: Evidence, policy: Policy = evidence.policy): 
       : {
           ...evidence,
           policy,
-          orders: evidence.orders.map((o) => ({ ...o, intensityBy: policy.intensityBy ?? (o.dose.heartRateZone ? 'heart-rate' : 'rpe') })),
+          orders: evidence.orders.map((o) => ({ ...o, intensityBy: intensityMeasure(policy, o.dose) })),
         };
   const phase = withPolicy.phase;
   if (phase === 'referred') {

@@ -16,7 +16,7 @@ import { exerciseDisplay } from './exercise-catalogue';
 import { asNumber, asString, field, records, strings } from './json';
 import type { RawSession } from './observations';
 import { checkShape, DOSE_EXTENSION, ORDER } from './shape';
-import type { Domain, Dose, Policy } from './types';
+import type { Domain, Dose, IntensityMeasure, Policy } from './types';
 
 /** The key an order is known by: its id, else its fullUrl (else `#entry[i]`). */
 export function orderKeyOf(entry: IndexedEntry): string | undefined {
@@ -208,6 +208,11 @@ function chainOf(start: Checked, checked: ReadonlyMap<string, Checked>, index: B
   return links;
 }
 
+/** How an order's intensity is judged: the policy's intensityBy, else heart-rate when the dose has a heartRateZone, else rpe. */
+export function intensityMeasure(policy: Pick<Policy, 'intensityBy'>, dose: Dose): IntensityMeasure {
+  return policy.intensityBy ?? (dose.heartRateZone ? 'heart-rate' : 'rpe');
+}
+
 function orderFacts(c: Checked, checked: ReadonlyMap<string, Checked>, options: ReadOrdersOptions, painByDay: ReadonlyMap<number, DailyValue>): OrderFacts | undefined {
   const { index, calendar, policy, sessionsByOrder, testsByOrder } = options;
   const order = c.entry.resource;
@@ -248,7 +253,7 @@ function orderFacts(c: Checked, checked: ReadonlyMap<string, Checked>, options: 
     authoredOn,
     authoredDay,
     ...(frequency !== undefined ? { frequencyPerWeek: frequency } : {}),
-    intensityBy: policy.intensityBy ?? (c.dose.heartRateZone ? 'heart-rate' : 'rpe'),
+    intensityBy: intensityMeasure(policy, c.dose),
     chain,
     sessions,
     toleranceTests,
