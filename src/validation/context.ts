@@ -34,6 +34,8 @@ export interface Run {
   readonly issues: IssueSink;
   /** object -> (definition walked against -> expression(s)), so overlapping layers walk once. */
   readonly walked: WeakMap<object, Map<object, string | Set<string>>>;
+  /** Bundle -> the index of its entries, built once in this run. */
+  readonly bundleIndexes: WeakMap<object, BundleIndex>;
   /** object -> constraint results already computed in this run. */
   readonly invariantResults: WeakMap<object, Map<string, boolean | Error>>;
   /** Whether a resource (a reference target at hand) conforms to a profile; cached per run. */

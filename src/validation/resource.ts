@@ -19,14 +19,12 @@ export interface ProfileRequest {
   readonly explicit: boolean;
 }
 
-const bundleIndexes = new WeakMap<Json, BundleIndex>();
-
-/** The index of a Bundle's entries, built once per Bundle object. */
-export function bundleIndexOf(bundle: Json): BundleIndex {
-  let idx = bundleIndexes.get(bundle);
+/** The index of a Bundle's entries, built once per Bundle object and run (never across calls: input may change). */
+export function bundleIndexOf(run: Pick<Run, 'bundleIndexes'>, bundle: Json): BundleIndex {
+  let idx = run.bundleIndexes.get(bundle);
   if (!idx) {
     idx = indexBundle(bundle);
-    bundleIndexes.set(bundle, idx);
+    run.bundleIndexes.set(bundle, idx);
   }
   return idx;
 }
@@ -103,7 +101,7 @@ export function validateNestedResource(run: Run, n: NestedResource): void {
   const { value, node, parent, expr } = n;
   const isContained = node.path.endsWith('.contained');
   const parentIsBundle = parent.resource.resourceType === 'Bundle';
-  const bundle = isContained ? parent.bundle : parentIsBundle ? bundleIndexOf(parent.resource) : undefined;
+  const bundle = isContained ? parent.bundle : parentIsBundle ? bundleIndexOf(run, parent.resource) : undefined;
   const fullUrl = isContained ? parent.fullUrl : bundle && isJsonObject(value) ? bundle.fullUrlOf.get(value) : undefined;
   if (isJsonObject(value) && typeof value.resourceType === 'string' && !['Resource', 'DomainResource'].includes(n.declaredType) && value.resourceType !== n.declaredType && run.defs.isResourceType(n.declaredType)) {
     run.issues.error('structure', `Expected a ${n.declaredType} here, found ${value.resourceType}`, expr);

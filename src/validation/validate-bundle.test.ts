@@ -66,6 +66,16 @@ describe('validate a Bundle entry by entry', () => {
     expect(listed(patientRecord())).toEqual([]);
   });
 
+  it('sees a change to the same Bundle object between calls (no index kept across calls)', () => {
+    const record = patientRecord();
+    expect(listed(record)).toEqual([]);
+    record.entry?.splice(2, 1);
+    expect(listed(record)).toEqual([
+      "Bundle.entry[1].resource.activity[0].reference.reference: Reference 'ServiceRequest/o1' is required by the profile and must resolve to an entry of this collection Bundle",
+      "Bundle.entry[2].resource.basedOn[0].reference: Reference 'ServiceRequest/o1' is required by the profile and must resolve to an entry of this collection Bundle",
+    ]);
+  });
+
   it('prefixes entry issues with Bundle.entry[i].resource', () => {
     const bad = observation('a', { component: [{ code: { text: 'ok' } }, { code: { text: 'bad' }, valueFoo: 1 } as never] });
     expect(listed(bundle('collection', [entry(observation('z')), entry(bad)]))).toEqual([

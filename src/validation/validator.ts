@@ -6,7 +6,7 @@
 import type { OperationOutcome } from 'fhir/r4';
 import { isJsonObject } from '../fhir/json';
 import { outcome } from '../fhir/outcome';
-import type { ResourceScope, Run } from './context';
+import type { BundleIndex, ResourceScope, Run } from './context';
 import { Definitions, type DefinitionsOptions, type Json } from './definitions';
 import { IssueSink } from './issues';
 import { bundleIndexOf, validateResource, walkResource, type ProfileRequest } from './resource';
@@ -52,10 +52,12 @@ export class Validator {
     }
     let request: ProfileRequest | undefined;
     let entryProfiles: (r: Json) => readonly string[] = () => [];
+    const bundleIndexes = new WeakMap<object, BundleIndex>();
     if (options.profile !== undefined) {
       const target = this.definitions.structure(options.profile);
       if (rt === 'Bundle' && target && target.type !== 'Bundle') {
-        const entries = [...bundleIndexOf(resource).fullUrlOf.keys(), ...bundleIndexOf(resource).byTypeAndId.values()];
+        const index = bundleIndexOf({ bundleIndexes }, resource);
+        const entries = [...index.fullUrlOf.keys(), ...index.byTypeAndId.values()];
         if (!entries.some((e) => e.resourceType === target.type)) {
           issues.error('not-found', `Profile ${options.profile} constrains ${target.type}, and the Bundle has no ${target.type} entry`, 'Bundle');
         }
@@ -65,17 +67,18 @@ export class Validator {
         request = { urls: [options.profile], explicit: true };
       }
     }
-    const run = this.newRun(issues, entryProfiles);
+    const run = this.newRun(issues, entryProfiles, bundleIndexes);
     validateResource(run, resource, rt, {}, request);
   }
 
-  private newRun(issues: IssueSink, entryProfiles: (r: Json) => readonly string[]): Run {
+  private newRun(issues: IssueSink, entryProfiles: (r: Json) => readonly string[], bundleIndexes: WeakMap<object, BundleIndex>): Run {
     const conformance = new WeakMap<Json, Map<string, boolean>>();
     const run: Run = {
       defs: this.definitions,
       terminology: this.terminology,
       issues,
       walked: new WeakMap(),
+      bundleIndexes,
       invariantResults: new WeakMap(),
       entryProfiles,
       conforms: (target, profile, scope) => {
