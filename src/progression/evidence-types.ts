@@ -4,6 +4,7 @@
  * See: /work/shared/CLINICAL-RULES.md "Terms" and IG-CONTRACT.md "Profiles".
  */
 import type { CarePlan, Patient, ServiceRequest } from 'fhir/r4';
+import type { BundleIndex } from './bundle-index';
 import type { Domain, Dose, Duration, IntensityMeasure, Phase, Policy } from './types';
 
 /** Something recorded at a point in time by one Observation. */
@@ -191,4 +192,6 @@ export interface Evidence {
 
   /** fullUrl of every resource in the Bundle that has one, by its reference (`Type/id`, else fullUrl). */
   fullUrls: ReadonlyMap<string, string>;
+  /** The index of the input Bundle's entries, built once while reading (the output resolves references with it). */
+  index: BundleIndex;
 }

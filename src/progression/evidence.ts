@@ -103,6 +103,7 @@ export function readEvidence(bundle: Bundle, options: ReadEvidenceOptions): Evid
   for (const e of index.entries) if (e.fullUrl !== undefined && !fullUrls.has(e.reference)) fullUrls.set(e.reference, e.fullUrl);
 
   return {
+    index,
     now: calendar.now,
     today: calendar.today,
     plan,

@@ -5,7 +5,6 @@
  */
 import type { Bundle, Resource } from 'fhir/r4';
 import { badRequest } from '../fhir/outcome';
-import { indexBundle } from './bundle-index';
 import { copyDose } from './dose';
 import { evaluate } from './evaluate';
 import { readEvidence, type Evidence } from './evidence';
@@ -104,7 +103,7 @@ export function progress(bundle: Bundle, options: ProgressOptions): ProgressResu
   const evidence = readEvidence(bundle, { now, ...(options.policy ? { policy: options.policy } : {}) });
   const evaluation = evaluate(evidence, evidence.policy);
 
-  const index = indexBundle(bundle);
+  const { index } = evidence;
   const aliases = new Map<string, string[]>();
   for (const order of evidence.orders) if (order.fullUrl !== undefined) aliases.set(order.id, [order.fullUrl]);
   const transaction = buildTransaction({
