@@ -4,6 +4,7 @@
  */
 import type { Bundle, Patient } from 'fhir/r4';
 import { join, resolve } from 'node:path';
+import { isErrorIssue } from '../fhir/outcome';
 import { progress } from '../progression';
 import { validate } from '../validation';
 import { expandPaths, readResourceFile } from './read-json';
@@ -24,7 +25,7 @@ async function validateExamples(): Promise<number> {
   let errors = 0;
   for (const file of files) {
     const outcome = validate(await readResourceFile(file));
-    errors += outcome.issue.filter((i) => i.severity === 'error' || i.severity === 'fatal').length;
+    errors += outcome.issue.filter(isErrorIssue).length;
   }
   process.stdout.write(`Validated ${files.length} example resources against the Gradus profiles: ${errors} error(s).\n\n`);
   return errors;

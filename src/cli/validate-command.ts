@@ -3,7 +3,8 @@
  * (meta.profile) and the base definitions. One line per issue; exit 0 clean, 1 when any error,
  * 2 when a file cannot be read as a FHIR resource. `--json` prints one OperationOutcome per file.
  */
-import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r4';
+import type { OperationOutcome } from 'fhir/r4';
+import { isErrorIssue } from '../fhir/outcome';
 import { parseArgs } from 'node:util';
 import { defaultValidator } from '../validation';
 import { expandPaths, InputError, readResourceFile } from './read-json';
@@ -37,7 +38,7 @@ export async function validateCommand(args: string[]): Promise<number> {
   }
   report(verdicts, json);
   if (verdicts.some((v) => v.unreadable)) return 2;
-  return verdicts.some((v) => v.outcome?.issue.some(isError)) ? 1 : 0;
+  return verdicts.some((v) => v.outcome?.issue.some(isErrorIssue)) ? 1 : 0;
 }
 
 function parseCliArgs(args: string[]) {
@@ -52,7 +53,6 @@ function parseCliArgs(args: string[]) {
   }
 }
 
-const isError = (i: OperationOutcomeIssue): boolean => i.severity === 'error' || i.severity === 'fatal';
 
 function report(verdicts: FileVerdict[], json: boolean): void {
   if (json) {
@@ -68,7 +68,7 @@ function report(verdicts: FileVerdict[], json: boolean): void {
       continue;
     }
     for (const i of v.outcome?.issue ?? []) {
-      if (isError(i)) errors++;
+      if (isErrorIssue(i)) errors++;
       else if (i.severity === 'warning') warnings++;
       else continue;
       if (!json) {

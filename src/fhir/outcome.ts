@@ -26,8 +26,11 @@ export function outcome(issues: OperationOutcomeIssue[]): OperationOutcome {
   };
 }
 
+/** Whether an issue is an error (severity `error` or `fatal`), the kind that fails a request or a validation. */
+export const isErrorIssue = (i: OperationOutcomeIssue): boolean => i.severity === 'error' || i.severity === 'fatal';
+
 export function hasErrors(oo: OperationOutcome): boolean {
-  return oo.issue.some((i) => i.severity === 'error' || i.severity === 'fatal');
+  return oo.issue.some(isErrorIssue);
 }
 
 /** An error that carries an OperationOutcome; thrown by library code, turned into a response at the edge. */
@@ -62,7 +65,7 @@ const STATUS_BY_CODE: Partial<Record<IssueCode, number>> = {
 
 /** The HTTP status that fits an OperationOutcome's first error (400 for any other error code). */
 export function toStatus(oo: OperationOutcome): number {
-  const first = oo.issue.find((i) => i.severity === 'error' || i.severity === 'fatal');
+  const first = oo.issue.find(isErrorIssue);
   if (!first) return 200;
   return STATUS_BY_CODE[first.code] ?? 400;
 }

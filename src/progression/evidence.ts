@@ -8,7 +8,7 @@
  */
 import type { Bundle, CarePlan, OperationOutcomeIssue, Patient } from 'fhir/r4';
 import { CS, EXT, GRADUS_CODE, PHASES, PROFILE } from '../fhir/codes';
-import { issue, OperationOutcomeError, outcome } from '../fhir/outcome';
+import { isErrorIssue, issue, OperationOutcomeError, outcome } from '../fhir/outcome';
 import { indexBundle, typeAndId, type BundleIndex, type IndexedEntry } from './bundle-index';
 import { ageOn, calendarAt, compareDateTimes, isDateTime, programWeek, type Calendar } from './days';
 import type { Evidence, PatientFacts } from './evidence-types';
@@ -95,7 +95,7 @@ export function readEvidence(bundle: Bundle, options: ReadEvidenceOptions): Evid
     issues,
   });
 
-  const errors = issues.filter((i) => i.severity === 'error' || i.severity === 'fatal');
+  const errors = issues.filter(isErrorIssue);
   if (errors.length > 0 || !patient || !planFacts) fail(errors.length > 0 ? errors : issues);
 
   const phaseStart = planFacts.phaseSince ?? latest(orderSet.orders.map((o) => o.authoredOn));

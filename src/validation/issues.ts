@@ -4,7 +4,7 @@
  * See: https://hl7.org/fhir/R4/operationoutcome.html
  */
 import type { OperationOutcomeIssue } from 'fhir/r4';
-import { issue, type IssueCode, type Severity } from '../fhir/outcome';
+import { isErrorIssue, issue, type IssueCode, type Severity } from '../fhir/outcome';
 
 export class IssueSink {
   private readonly seen = new Set<string>();
@@ -26,7 +26,7 @@ export class IssueSink {
   }
 
   get errorCount(): number {
-    return this.issues.filter((i) => i.severity === 'error' || i.severity === 'fatal').length;
+    return this.issues.filter(isErrorIssue).length;
   }
 }
 
