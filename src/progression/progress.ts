@@ -5,6 +5,7 @@
  */
 import type { Bundle, Resource } from 'fhir/r4';
 import { badRequest } from '../fhir/outcome';
+import { parseDateTime } from './days';
 import { copyDose } from './dose';
 import { evaluate } from './evaluate';
 import { readEvidence, type Evidence } from './evidence';
@@ -50,16 +51,11 @@ export interface ProgressResult {
 }
 
 const DATE_TIME_WITH_OFFSET =
-  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))$/;
+  /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))$/;
 
 /** Whether `value` is a FHIR dateTime down to the second with a UTC offset, on a real calendar date. */
 export function isDateTimeWithOffset(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  const m = DATE_TIME_WITH_OFFSET.exec(value);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return typeof value === 'string' && DATE_TIME_WITH_OFFSET.test(value) && parseDateTime(value) !== undefined;
 }
 
 /** The input came from a server (so every update must be guarded by If-Match): a search or history, or versioned resources. */
