@@ -5,6 +5,7 @@
  */
 import type { CarePlan, Patient, ServiceRequest } from 'fhir/r4';
 import type { BundleIndex } from './bundle-index';
+import type { Calendar } from './days';
 import type { Domain, Dose, Duration, IntensityMeasure, Phase, Policy } from './types';
 
 /** Something recorded at a point in time by one Observation. */
@@ -192,6 +193,8 @@ export interface Evidence {
 
   /** fullUrl of every resource in the Bundle that has one, by its reference (`Type/id`, else fullUrl). */
   fullUrls: ReadonlyMap<string, string>;
+  /** Day numbers relative to now's date, each dateTime parsed once (the calendar this evidence was read with). */
+  calendar: Calendar;
   /** The index of the input Bundle's entries, built once while reading (the output resolves references with it). */
   index: BundleIndex;
 }

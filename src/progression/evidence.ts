@@ -104,6 +104,7 @@ export function readEvidence(bundle: Bundle, options: ReadEvidenceOptions): Evid
 
   return {
     index,
+    calendar,
     now: calendar.now,
     today: calendar.today,
     plan,

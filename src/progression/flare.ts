@@ -5,7 +5,6 @@
  * implementation-guide.md "Extensions to the contract" (the flare ends on the latest evidence).
  */
 import { describeBaseline } from './baseline-pain';
-import { calendarAt } from './days';
 import { describeDose, formatNumber, sameDose } from './dose';
 import type { DailyValue, Evidence, OrderFacts } from './evidence-types';
 import { flareDose, returnDose } from './increments';
@@ -114,7 +113,7 @@ export function duringFlareRule(ctx: RuleContext): Evaluation | undefined {
   });
   if (baseline.value === undefined) return keep('hold', [NO_BASELINE], []);
   const B = baseline.value;
-  const calendar = calendarAt(evidence.now);
+  const { calendar } = evidence;
   const flareStart = evidence.flareSince ?? evidence.phaseStart;
   const flareDays = flareStart !== undefined ? calendar.day(flareStart) : undefined;
   const today = evidence.dailyPain.find((p) => p.day === 0);

@@ -3,7 +3,7 @@
  * quota rules, then alternating focus (at most one progressing order per domain).
  * See: /work/shared/CLINICAL-RULES.md "Order-level rules" and "Alternating focus".
  */
-import { calendarAt, compareDateTimes } from './days';
+import { compareDateTimes } from './days';
 import { isLower } from './dose';
 import type { ChainLink, OrderFacts } from './evidence-types';
 import { exerciseName, hold, NO_BASELINE, refs, sessionRefs, sessionsInPhase, type RuleContext } from './order-context';
@@ -126,6 +126,6 @@ function alternateFocus(orders: readonly OrderFacts[], verdicts: readonly OrderV
 export function evaluateOrders(ctx: RuleContext): OrderEvaluation[] {
   const { orders, policy } = ctx.evidence;
   const verdicts = orders.map((order) => (policy.mode === 'quota-based' ? quotaRule(order, ctx) : painGuided(order, ctx)));
-  const calendar = calendarAt(ctx.evidence.now);
+  const { calendar } = ctx.evidence;
   return alternateFocus(orders, verdicts, (dateTime) => calendar.day(dateTime));
 }
