@@ -36,10 +36,13 @@ export function hasErrors(oo: OperationOutcome): boolean {
 /** An error that carries an OperationOutcome; thrown by library code, turned into a response at the edge. */
 export class OperationOutcomeError extends Error {
   readonly outcome: OperationOutcome;
-  constructor(oo: OperationOutcome) {
+  /** The HTTP status when the issue code alone does not say it (422, 502, a server's own status). */
+  readonly status: number | undefined;
+  constructor(oo: OperationOutcome, status?: number) {
     super(oo.issue.map((i) => i.diagnostics ?? i.code).join('; '));
     this.name = 'OperationOutcomeError';
     this.outcome = oo;
+    this.status = status;
   }
 }
 
@@ -49,6 +52,9 @@ export const notFound = (details: string): OperationOutcomeError =>
   new OperationOutcomeError(outcome([issue('error', 'not-found', details)]));
 export const conflict = (details: string): OperationOutcomeError =>
   new OperationOutcomeError(outcome([issue('error', 'conflict', details)]));
+/** 422: well-formed, but the business rules refuse it (e.g. a CarePlan that is not a Gradus plan). */
+export const unprocessable = (details: string, expression?: string): OperationOutcomeError =>
+  new OperationOutcomeError(outcome([issue('error', 'processing', details, expression)]), 422);
 
 const STATUS_BY_CODE: Partial<Record<IssueCode, number>> = {
   'not-found': 404,
@@ -68,6 +74,12 @@ export function toStatus(oo: OperationOutcome): number {
   const first = oo.issue.find(isErrorIssue);
   if (!first) return 200;
   return STATUS_BY_CODE[first.code] ?? 400;
+}
+
+/** The HTTP status of a thrown value: the error's own status, else the one its outcome implies, else 500. */
+export function statusOf(err: unknown): number {
+  if (err instanceof OperationOutcomeError) return err.status ?? toStatus(err.outcome);
+  return 500;
 }
 
 /** Any thrown value as an OperationOutcome (the one place the edge calls). */

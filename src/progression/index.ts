@@ -1,5 +1,5 @@
 /** The progression engine's public surface: `progress()`, its result types and the dose vocabulary. */
-export { progress, ENGINE_VERSION } from './progress';
+export { progress, ENGINE_VERSION, isDateTimeWithOffset } from './progress';
 export type { ProgressOptions, ProgressResult, PlanDecision, OrderDecision } from './progress';
 export { DEFAULT_POLICY } from './types';
 export type { DecisionCode, Domain, Dose, Duration, Evaluation, IntensityMeasure, Mode, OrderEvaluation, Phase, PlanEvaluation, Policy, Range } from './types';

@@ -1,0 +1,123 @@
+/**
+ * The Gradus service as an express 5 app: the operations, `/health`, and (when embedded) the FHIR server
+ * under `/fhir`. Express stays here: it parses and checks the body, gives every request an id (response
+ * header `X-Request-Id`, and in every log line), calls the plain handlers, and turns every failure into
+ * an OperationOutcome with its status.
+ * See: https://hl7.org/fhir/R4/http.html#mime-type; https://hl7.org/fhir/R4/operationoutcome.html
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { OperationOutcome, Resource } from 'fhir/r4';
+import { randomUUID } from 'node:crypto';
+import type { FhirClient } from '../client';
+import { issue, normalizeOutcome, outcome, statusOf } from '../fhir/outcome';
+import { ENGINE_VERSION } from '../progression';
+import type { Validator } from '../validation';
+import type { EmbeddedFhirServer } from './embedded-fhir';
+import { maskPath, type Logger } from './logger';
+import { progressInput, progressOnServer, progressPostedBundle, validateOperation, type OperationContext } from './operations';
+
+export interface AppDeps {
+  /** The FHIR server $progress reads from and writes to (the embedded one or FHIR_BASE_URL). */
+  client: () => FhirClient;
+  validator: Validator;
+  logger: Logger;
+  clock: () => Date;
+  bodyLimitBytes: number;
+  /** Served under /fhir when Gradus runs its own FHIR server. */
+  embedded?: EmbeddedFhirServer;
+}
+
+const FHIR_JSON = 'application/fhir+json; charset=utf-8';
+const JSON_TYPES = ['application/fhir+json', 'application/json', 'application/json-patch+json'];
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+function send(res: Response, status: number, body: Resource, headers: Record<string, string> = {}): void {
+  res.status(status).set({ 'content-type': FHIR_JSON, ...headers }).send(JSON.stringify(body));
+}
+
+const failure = (code: OperationOutcome['issue'][number]['code'], text: string): OperationOutcome => outcome([issue('error', code, text)]);
+
+/** What body-parser's errors mean, as a status and an OperationOutcome. */
+function bodyError(err: unknown, limit: number): [number, OperationOutcome] | undefined {
+  const type = (err as { type?: unknown } | undefined)?.type;
+  if (type === 'entity.parse.failed') return [400, failure('structure', `the body is not valid JSON: ${(err as Error).message}`)];
+  if (type === 'entity.too.large') return [413, failure('too-costly', `the body is larger than the limit of ${limit} bytes`)];
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported') return [415, failure('not-supported', (err as Error).message)];
+  return undefined;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  const ctx = (): OperationContext => ({ client: deps.client(), validator: deps.validator, clock: deps.clock });
+
+  app.use((req, res, next) => {
+    const given = req.get('x-request-id');
+    const id = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
+    res.locals.requestId = id;
+    res.set('x-request-id', id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      deps.logger.log(res.statusCode >= 500 ? 'error' : 'info', 'request', {
+        requestId: id,
+        method: req.method,
+        path: maskPath(req.originalUrl),
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+      });
+    });
+    next();
+  });
+
+  app.use((req, res, next) => {
+    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+    if (!hasBody || req.is(JSON_TYPES)) return next();
+    send(res, 415, failure('not-supported', `content type '${req.get('content-type') ?? 'none'}' is not supported: send application/fhir+json`));
+  });
+  app.use(express.json({ limit: deps.bodyLimitBytes, type: JSON_TYPES, strict: true }));
+
+  app.get('/health', (_req, res) => {
+    res.status(200).type('application/health+json').send(JSON.stringify({ status: 'pass', version: ENGINE_VERSION, fhirBaseUrl: deps.client().baseUrl }));
+  });
+
+  app.post(/^\/fhir\/CarePlan\/([A-Za-z0-9\-.]{1,64})\/\$progress$/, async (req, res) => {
+    const planId = (req.params as Record<string, string>)[0] ?? '';
+    const { bundle, run } = await progressOnServer(ctx(), planId, progressInput(req.query, req.body));
+    deps.logger.log('info', 'progress', { requestId: String(res.locals.requestId), orders: run.result.orders.length, committed: run.committed, dryRun: run.dryRun, attempts: run.attempts });
+    send(res, 200, bundle);
+  });
+  app.post(/^\/fhir\/CarePlan\/\$progress$/, (req, res) => {
+    send(res, 200, progressPostedBundle(ctx(), req.body, progressInput(req.query, undefined)));
+  });
+  app.post(/^\/fhir\/(?:([A-Z][A-Za-z]+)\/)?\$validate$/, (req, res) => {
+    const type = (req.params as Record<string, string | undefined>)[0];
+    const profile = typeof req.query.profile === 'string' ? req.query.profile : undefined;
+    send(res, 200, validateOperation(ctx(), req.body, { ...(type !== undefined ? { type } : {}), ...(profile !== undefined ? { profile } : {}) }));
+  });
+
+  const embedded = deps.embedded;
+  if (embedded) {
+    app.use('/fhir', async (req, res) => {
+      const baseUrl = `${req.protocol}://${req.get('host') ?? 'localhost'}/fhir`;
+      const answer = await embedded.handle({ method: req.method, url: req.url, body: req.body, headers: req.headers, baseUrl });
+      send(res, answer.status, answer.body, answer.headers);
+    });
+  }
+
+  app.use((req, res) => {
+    send(res, 404, failure('not-found', `no route for ${req.method} ${maskPath(req.path)}`));
+  });
+
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const known = bodyError(err, deps.bodyLimitBytes);
+    if (known) return send(res, known[0], known[1]);
+    const status = statusOf(err);
+    if (status >= 500) deps.logger.log('error', 'failure', { requestId: String(res.locals.requestId), status, error: err instanceof Error ? err.name : 'unknown' });
+    send(res, status, normalizeOutcome(err));
+  });
+  return app;
+}

