@@ -4,6 +4,7 @@
  */
 import { demoCommand } from './demo-command';
 import { progressCommand } from './progress-command';
+import { serveCommand } from './serve-command';
 import { validateCommand } from './validate-command';
 
 export type Command = (args: string[]) => Promise<number>;
@@ -12,12 +13,17 @@ const USAGE = `usage: gradus <command> [options]
   validate <file|dir>...                        validate FHIR JSON against the Gradus profiles
   progress <bundle.json> [--now <ISO>] [--policy <file.json>] [--summary]
                                                 apply graded progression; print the transaction Bundle
-  demo                                          run Gradus on the built-in demo patients`;
+  progress --server <url> (--plan <CarePlan/id> | --all) [--dry-run] [--now <ISO>] [--policy <file.json>]
+                                                read, apply and write back on a FHIR server
+  serve [--port N] [--host H] [--fhir <url>] [--no-demo]
+                                                the Gradus service (embedded FHIR server with demo patients by default)
+  demo                                          print the decision tables of the built-in demo patients`;
 
 const commands: Record<string, Command> = {
   validate: validateCommand,
   progress: progressCommand,
   demo: demoCommand,
+  serve: serveCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

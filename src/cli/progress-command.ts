@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { normalizeOutcome, OperationOutcomeError } from '../fhir/outcome';
 import { progress, type ProgressResult } from '../progression/progress';
 import { parsePolicy } from './policy-schema';
+import { serverProgressCommand } from './server-progress-command';
 import { InputError, readResourceFile } from './read-json';
 import { oneLine, renderSummary } from './summary';
 
@@ -41,7 +42,8 @@ function parse(args: string[]): Invocation {
   return { file, summary: summary === true, ...(now !== undefined ? { now } : {}), ...(policy !== undefined ? { policyFile: policy } : {}) };
 }
 
-async function readPolicy(file: string): Promise<ReturnType<typeof parsePolicy>> {
+/** The policy overrides in a JSON file, or why they cannot be used. */
+export async function readPolicy(file: string): Promise<ReturnType<typeof parsePolicy>> {
   let value: unknown;
   try {
     value = JSON.parse(await readFile(file, 'utf8'));
@@ -62,6 +64,7 @@ function patientOf(bundle: Bundle, result: ProgressResult): string | undefined {
 
 /** Runs `gradus progress`; returns the exit code (0 ok, 2 bad input). Never throws. */
 export async function progressCommand(args: string[]): Promise<number> {
+  if (args.some((a) => a === '--server' || a.startsWith('--server='))) return serverProgressCommand(args);
   const fail = (message: string): number => {
     process.stderr.write(`gradus progress: ${message}\n`);
     return 2;

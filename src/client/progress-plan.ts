@@ -22,6 +22,8 @@ export interface ProgressPlanOptions {
 
 export interface PlanRun {
   planId: string;
+  /** The plan's subject reference (`Patient/<id>`). */
+  patient: string | undefined;
   now: string;
   result: ProgressResult;
   /** The resources the server stored (empty on a dry run or when there was nothing to write). */
@@ -70,7 +72,7 @@ export async function progressPlan(client: FhirClient, planId: string, options: 
   const engineOptions = { now, ...(options.policy ? { policy: options.policy } : {}) };
   let data = await readPlan(client, planId);
   let result = progress(data.bundle, engineOptions);
-  const run = { planId, now, dryRun: options.dryRun === true };
+  const run = { planId, patient: data.plan.subject?.reference, now, dryRun: options.dryRun === true };
   if (run.dryRun) return { ...run, result, written: [], committed: false, attempts: 1 };
 
   for (let attempt = 1; ; attempt++) {

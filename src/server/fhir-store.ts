@@ -7,8 +7,8 @@
  * the transaction throws, and validates every create or update that claims a Gradus profile.
  * See: https://hl7.org/fhir/R4/http.html#trules ("a transaction ... succeeds or fails as a whole").
  */
-import { OperationOutcomeError as MedplumOutcomeError } from '@medplum/core';
-import type { OperationOutcome as MedplumOutcome, Resource as MedplumResource } from '@medplum/fhirtypes';
+import { OperationOutcomeError as MedplumOutcomeError, Operator, type SearchRequest } from '@medplum/core';
+import type { Bundle as MedplumBundle, OperationOutcome as MedplumOutcome, Resource as MedplumResource } from '@medplum/fhirtypes';
 import { MemoryRepository } from '@medplum/fhir-router';
 import type { Resource } from 'fhir/r4';
 import { CANONICAL_BASE } from '../fhir/codes';
@@ -78,6 +78,28 @@ export class FhirStore extends MemoryRepository {
       this.depth--;
       if (outermost) this.undo = undefined;
     }
+  }
+
+  /**
+   * Searches as the router does, except that a reference search for `Type/id` also matches references to
+   * a version of it (`Type/id/_history/3`), as HAPI and the FHIR search rules do; Medplum compares strings.
+   */
+  override async search<T extends MedplumResource>(request: SearchRequest<T>): Promise<MedplumBundle<T & { id: string }>> {
+    const filters = request.filters?.map((f) => (f.operator === Operator.EQUALS ? { ...f, value: this.withVersions(f.value) } : f));
+    return super.search(filters ? { ...request, filters } : request);
+  }
+
+  /** `Type/id` values of a search, each followed by the versioned references of its stored versions. */
+  private withVersions(value: string): string {
+    const { history } = this.maps();
+    return value
+      .split(',')
+      .flatMap((v) => {
+        const m = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(v);
+        const versions = m?.[1] !== undefined && m[2] !== undefined ? (history.get(m[1])?.get(m[2]) ?? []) : [];
+        return [v, ...versions.flatMap((r) => (r.meta?.versionId !== undefined ? [`${v}/_history/${r.meta.versionId}`] : []))];
+      })
+      .join(',');
   }
 
   private validate(resource: MedplumResource): void {
