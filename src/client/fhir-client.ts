@@ -145,10 +145,14 @@ export class FhirClient {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (err) {
-      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      if (timedOut) throw this.failure(504, 'timeout', `${describe(method, url)}: the FHIR server did not answer within ${this.options.timeoutMs} ms`);
-      const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
-      throw this.failure(502, 'transient', `${describe(method, url)}: the FHIR server could not be reached (${cause})`);
+      // Checked by name, not instanceof: fetch's DOMException may come from another realm (jest's vm).
+      const name = (err as { name?: unknown } | undefined)?.name;
+      if (name === 'TimeoutError' || name === 'AbortError') {
+        throw this.failure(504, 'timeout', `${describe(method, url)}: the FHIR server did not answer within ${this.options.timeoutMs} ms`);
+      }
+      const cause = (err as { cause?: { message?: unknown } } | undefined)?.cause?.message;
+      const reason = typeof cause === 'string' ? cause : String(err);
+      throw this.failure(502, 'transient', `${describe(method, url)}: the FHIR server could not be reached (${reason})`);
     }
     let parsed: unknown;
     try {
@@ -176,7 +180,8 @@ export class FhirClient {
     const oo =
       serverOutcome ??
       outcome([issue('error', response.status >= 500 ? 'exception' : 'processing', `${describe(method, url)}: the FHIR server answered ${response.status}`)]);
-    return new FhirHttpError(oo, response.status, response.status);
+    // A server's own failure is a bad gateway to our callers; its 4xx answers keep their meaning.
+    return new FhirHttpError(oo, response.status >= 500 ? 502 : response.status, response.status);
   }
 
   private failure(status: number, code: 'timeout' | 'transient' | 'processing' | 'security', message: string): FhirHttpError {

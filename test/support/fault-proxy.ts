@@ -19,8 +19,8 @@ export type Fault =
 export interface FaultProxy {
   /** The proxy's URL for the target's FHIR base (same path). */
   baseUrl: string;
-  /** Breaks the n-th (1-based) request matching `match` from now on, once. */
-  breakRequest(n: number, fault: Fault, match?: (method: string, url: string) => boolean): void;
+  /** Breaks the next requests matching `match` (default: writes), the i-th with faults[i] ('pass' lets one through). */
+  breakRequests(faults: (Fault | 'pass')[], match?: (method: string, url: string) => boolean): void;
   /** Method and path of every request seen, in order. */
   seen: string[];
   close(): Promise<void>;
@@ -30,8 +30,7 @@ const isWrite = (method: string): boolean => method !== 'GET' && method !== 'HEA
 
 export async function startFaultProxy(targetBaseUrl: string): Promise<FaultProxy> {
   const target = new URL(targetBaseUrl);
-  let plan: { n: number; fault: Fault; match: (method: string, url: string) => boolean } | undefined;
-  let count = 0;
+  let plan: { faults: (Fault | 'pass')[]; match: (method: string, url: string) => boolean } | undefined;
   const seen: string[] = [];
   const hanging = new Set<ServerResponse>();
 
@@ -60,14 +59,8 @@ export async function startFaultProxy(targetBaseUrl: string): Promise<FaultProxy
       const method = req.method ?? 'GET';
       const url = req.url ?? '/';
       seen.push(`${method} ${url.split('?')[0] ?? ''}`);
-      let fault: Fault | undefined;
-      if (plan && plan.match(method, url)) {
-        count++;
-        if (count === plan.n) {
-          fault = plan.fault;
-          plan = undefined;
-        }
-      }
+      let fault: Fault | 'pass' | undefined;
+      if (plan && plan.match(method, url)) fault = plan.faults.shift();
       const body = Buffer.concat(chunks);
       if (fault === 'error-before') {
         res.writeHead(500, { 'content-type': 'application/fhir+json' });
@@ -93,9 +86,8 @@ export async function startFaultProxy(targetBaseUrl: string): Promise<FaultProxy
   return {
     baseUrl: `http://127.0.0.1:${port}${target.pathname.replace(/\/+$/, '')}`,
     seen,
-    breakRequest(n, fault, match = (method) => isWrite(method)) {
-      plan = { n, fault, match };
-      count = 0;
+    breakRequests(faults, match = (method) => isWrite(method)) {
+      plan = { faults: [...faults], match };
     },
     close: () =>
       new Promise<void>((resolve) => {
