@@ -47,11 +47,11 @@ export class OperationOutcomeError extends Error {
 }
 
 export const badRequest = (details: string, expression?: string): OperationOutcomeError =>
-  new OperationOutcomeError(outcome([issue('error', 'invalid', details, expression)]));
+  new OperationOutcomeError(outcome([issue('error', 'invalid', details, expression)]), 400);
 export const notFound = (details: string): OperationOutcomeError =>
-  new OperationOutcomeError(outcome([issue('error', 'not-found', details)]));
+  new OperationOutcomeError(outcome([issue('error', 'not-found', details)]), 404);
 export const conflict = (details: string): OperationOutcomeError =>
-  new OperationOutcomeError(outcome([issue('error', 'conflict', details)]));
+  new OperationOutcomeError(outcome([issue('error', 'conflict', details)]), 409);
 /** 422: well-formed, but the business rules refuse it (e.g. a CarePlan that is not a Gradus plan). */
 export const unprocessable = (details: string, expression?: string): OperationOutcomeError =>
   new OperationOutcomeError(outcome([issue('error', 'processing', details, expression)]), 422);

@@ -23,6 +23,8 @@ export interface FaultProxy {
   breakRequests(faults: (Fault | 'pass')[], match?: (method: string, url: string) => boolean): void;
   /** Method and path of every request seen, in order. */
   seen: string[];
+  /** The Authorization header of every request seen, in order. */
+  authorizations: (string | undefined)[];
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function startFaultProxy(targetBaseUrl: string): Promise<FaultProxy
   const target = new URL(targetBaseUrl);
   let plan: { faults: (Fault | 'pass')[]; match: (method: string, url: string) => boolean } | undefined;
   const seen: string[] = [];
+  const authorizations: (string | undefined)[] = [];
   const hanging = new Set<ServerResponse>();
 
   const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> =>
@@ -59,6 +62,7 @@ export async function startFaultProxy(targetBaseUrl: string): Promise<FaultProxy
       const method = req.method ?? 'GET';
       const url = req.url ?? '/';
       seen.push(`${method} ${url.split('?')[0] ?? ''}`);
+      authorizations.push(req.headers.authorization);
       let fault: Fault | 'pass' | undefined;
       if (plan && plan.match(method, url)) fault = plan.faults.shift();
       const body = Buffer.concat(chunks);
@@ -86,6 +90,7 @@ export async function startFaultProxy(targetBaseUrl: string): Promise<FaultProxy
   return {
     baseUrl: `http://127.0.0.1:${port}${target.pathname.replace(/\/+$/, '')}`,
     seen,
+    authorizations,
     breakRequests(faults, match = (method) => isWrite(method)) {
       plan = { faults: [...faults], match };
     },
