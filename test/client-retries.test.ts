@@ -49,7 +49,7 @@ const busy = (status: number, retryAfter?: string): Answer => ({
 });
 
 function clientRecordingWaits(waits: number[], extra: Partial<ConstructorParameters<typeof FhirClient>[0]> = {}): FhirClient {
-  return new FhirClient({ baseUrl: base, sleep: async (ms) => void waits.push(ms), ...extra });
+  return new FhirClient({ baseUrl: base, sleep: (ms) => Promise.resolve(void waits.push(ms)), ...extra });
 }
 
 describe('retries of 429 and 503', () => {
