@@ -1,0 +1,140 @@
+/**
+ * The built CLI against FHIR servers: `gradus serve` starts, prints its URLs and stops on SIGTERM;
+ * `gradus progress --server` progresses one plan or all of them (a failing plan is reported and the
+ * others still progress); bad input is one clear line and exit 2.
+ */
+import type { CarePlan } from 'fhir/r4';
+import { execFile, spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { FhirClient } from '../src/client';
+import { loadConfig, startService, type RunningService } from '../src/server';
+import { snapshot } from './support/plan-state';
+
+const ROOT = resolve(__dirname, '..');
+const BIN = join(ROOT, 'bin', 'gradus.cjs');
+const NOW = '2026-11-27T09:00:00+01:00';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI without blocking this process (the FHIR server under test lives here). */
+function gradus(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((done) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+let service: RunningService;
+let client: FhirClient;
+
+beforeAll(async () => {
+  service = await startService(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), { demoAsOfTimestamp: true });
+  client = new FhirClient({ baseUrl: service.fhirBaseUrl });
+});
+afterAll(async () => service.close());
+
+describe('gradus progress --server --plan', () => {
+  it('reads, applies and writes one plan, printing its decision table and what was written', async () => {
+    const before = await snapshot(client, 'elif-plan');
+    const run = await gradus(['progress', '--server', service.fhirBaseUrl, '--plan', 'CarePlan/elif-plan', '--now', NOW]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Phase: build -> deload/);
+    expect(run.stdout).toMatch(/^Written: \d+ ServiceRequest, 1 CarePlan, \d+ Provenance\.$/m);
+    expect((await snapshot(client, 'elif-plan')).planVersions).toBe(before.planVersions + 1);
+  });
+
+  it('writes nothing with --dry-run', async () => {
+    const before = await snapshot(client, 'ingrid-plan');
+    const run = await gradus(['progress', '--server', service.fhirBaseUrl, '--plan', 'ingrid-plan', '--now', NOW, '--dry-run']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/regress/);
+    expect(run.stdout).toMatch(/^Dry run: nothing written\.$/m);
+    const after = await snapshot(client, 'ingrid-plan');
+    expect(after.planVersions).toBe(before.planVersions);
+    expect(after.provenances).toHaveLength(before.provenances.length);
+  });
+
+  it.each([
+    [['--plan', 'CarePlan/no-such-plan'], /^gradus progress: plan CarePlan\/no-such-plan was not found on the FHIR server\n$/],
+    [['--plan', 'Patient/x'], /^gradus progress: --plan 'Patient\/x' is not a CarePlan id/],
+    [['--plan', 'amara-plan', '--all'], /^gradus progress: give either --plan <CarePlan\/id> or --all/],
+    [['--plan', 'amara-plan', '--now', 'tomorrow'], /^gradus progress: now 'tomorrow' is not an ISO dateTime/],
+  ])('exits 2 with one clear line for %j', async (extra, message) => {
+    const run = await gradus(['progress', '--server', service.fhirBaseUrl, ...extra]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
+  it('exits 2 with one line when the FHIR server cannot be reached', async () => {
+    const run = await gradus(['progress', '--server', 'http://127.0.0.1:9/fhir', '--plan', 'amara-plan']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/could not be reached/);
+  });
+});
+
+describe('gradus progress --server --all', () => {
+  it('progresses every active Gradus plan, a line per plan, and reports a failing one without stopping the others', async () => {
+    const broken: CarePlan = {
+      resourceType: 'CarePlan',
+      id: 'zz-broken-plan',
+      status: 'active',
+      intent: 'plan',
+      category: [{ coding: [{ system: 'https://gradus.health/fhir/CodeSystem/gradus', code: 'exercise-program' }] }],
+      subject: { reference: 'Patient/nobody' },
+    };
+    await client.request('PUT', 'CarePlan/zz-broken-plan', broken);
+    // The latest demo timestamp (quota-based is dated 2026-11-27T21:30:00-05:00).
+    const run = await gradus(['progress', '--server', service.fhirBaseUrl, '--all', '--now', '2026-11-28T03:00:00+01:00', '--concurrency', '2']);
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trim().split('\n');
+    const planLines = lines.filter((l) => /^(ok|FAILED) +CarePlan\//.test(l));
+    expect(planLines).toHaveLength(service.demoPatients.length + 1);
+    expect(lines).toContain(`${service.demoPatients.length + 1} plan(s) progressed; 1 failed.`);
+    expect(run.stdout).toMatch(/^FAILED +CarePlan\/zz-broken-plan: 404 the plan's patient Patient\/nobody was not found/m);
+    expect(run.stdout).toMatch(/^Order decisions: .*hold \d+/m);
+    expect(run.stdout).toMatch(/^ {2}failed CarePlan\/zz-broken-plan: 404 /m);
+    for (const p of service.demoPatients) expect(run.stdout).toContain(`CarePlan/${p.planId}:`);
+  });
+});
+
+describe('gradus serve', () => {
+  it('starts the service on the embedded server with the demo patients, prints its URLs, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    await new Promise<void>((ready, fail) => {
+      const check = (): void => (stdout.includes('Ctrl-C stops the service.') ? ready() : undefined);
+      child.stdout.on('data', check);
+      child.on('exit', () => fail(new Error(`serve exited early: ${stdout}`)));
+    });
+    const url = /^Gradus service +(http:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout)?.[1];
+    expect(url).toBeDefined();
+    expect(stdout).toMatch(/17 demo patients/);
+    expect(stdout).toContain(`curl -s -X POST '${url ?? ''}/fhir/CarePlan/amara-plan/$progress'`);
+    const health = await fetch(`${url ?? ''}/health`);
+    expect(health.status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/Gradus service stopped\.\n$/);
+  });
+
+  it.each([
+    [['--port', 'abc'], /^gradus serve: invalid configuration: PORT must be integer \(got 'abc'\)\n$/],
+    [['--fhir', 'ftp://x'], /^gradus serve: invalid configuration: FHIR_BASE_URL must be an http\(s\) URL/],
+    [['--bogus'], /^gradus serve: Unknown option '--bogus'/],
+  ])('exits 2 with one clear line for %j', async (args, message) => {
+    const run = await gradus(['serve', ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+});
