@@ -15,6 +15,16 @@ describe('the gradus package entry point', () => {
     expect(run.stdout.trim()).toBe('function function https://gradus.health/fhir/StructureDefinition/gradus-exercise-plan');
   });
 
+  it('exports the FHIR client and the service from gradus/client and gradus/server', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['-e', "const c = require('gradus/client'); const s = require('gradus/server'); console.log(typeof c.FhirClient, typeof c.progressPlan, typeof c.progressAll, typeof s.startService, typeof s.loadConfig)"],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('function function function function function');
+  });
+
   it('runs the usage example: the example Bundle validates and every order gets a decision', () => {
     const run = spawnSync(process.execPath, [join(ROOT, 'examples', 'usage', 'validate-and-progress.mjs')], {
       cwd: ROOT,
