@@ -7,13 +7,14 @@
  * the transaction throws, and validates every create or update that claims a Gradus profile.
  * See: https://hl7.org/fhir/R4/http.html#trules ("a transaction ... succeeds or fails as a whole").
  */
-import { OperationOutcomeError as MedplumOutcomeError, Operator, type SearchRequest } from '@medplum/core';
+import { matchesSearchRequest, OperationOutcomeError as MedplumOutcomeError, Operator, type SearchRequest } from '@medplum/core';
 import type { Bundle as MedplumBundle, OperationOutcome as MedplumOutcome, Resource as MedplumResource } from '@medplum/fhirtypes';
 import { MemoryRepository } from '@medplum/fhir-router';
 import type { Resource } from 'fhir/r4';
 import { CANONICAL_BASE } from '../fhir/codes';
 import { hasErrors } from '../fhir/outcome';
 import type { Validator } from '../validation';
+import { SearchIndex } from './search-index';
 
 type ById = Map<string, MedplumResource>;
 type HistoryById = Map<string, MedplumResource[]>;
@@ -38,6 +39,7 @@ export interface FhirStoreOptions {
 
 export class FhirStore extends MemoryRepository {
   private readonly validator: Validator | undefined;
+  private readonly index = new SearchIndex();
   private undo: UndoStep[] | undefined;
   private depth = 0;
 
@@ -48,7 +50,7 @@ export class FhirStore extends MemoryRepository {
 
   /** Stores resources as they are (ids and versions kept), without validation: for seeding trusted data. */
   async seed(resources: readonly Resource[]): Promise<void> {
-    for (const resource of resources) await super.createResource(resource as MedplumResource);
+    for (const resource of resources) this.index.add(await super.createResource(resource as MedplumResource));
   }
 
   override async createResource<T extends MedplumResource>(resource: T): Promise<T & { id: string }> {
@@ -56,6 +58,7 @@ export class FhirStore extends MemoryRepository {
     if (resource.id !== undefined) this.remember(resource);
     const created = await super.createResource(resource);
     if (resource.id === undefined) this.remember(created, { created: true });
+    this.index.add(created);
     return created;
   }
 
@@ -86,7 +89,24 @@ export class FhirStore extends MemoryRepository {
    */
   override async search<T extends MedplumResource>(request: SearchRequest<T>): Promise<MedplumBundle<T & { id: string }>> {
     const filters = request.filters?.map((f) => (f.operator === Operator.EQUALS ? { ...f, value: this.withVersions(f.value) } : f));
-    return super.search(filters ? { ...request, filters } : request);
+    const expanded = filters ? { ...request, filters } : request;
+    const candidates = request.sortRules?.length ? undefined : this.index.candidates(request);
+    if (!candidates) return super.search(expanded);
+    const stored = this.maps().resources.get(request.resourceType);
+    const matches: MedplumResource[] = [];
+    for (const key of candidates) {
+      const [type, id] = key.split('/');
+      const resource = type === request.resourceType && id !== undefined ? stored?.get(id) : undefined;
+      if (resource && matchesSearchRequest(resource, expanded)) matches.push(resource);
+    }
+    const offset = request.offset ?? 0;
+    const page = matches.slice(offset, request.count === undefined ? undefined : offset + request.count);
+    return {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      ...(page.length > 0 ? { entry: page.map((r) => ({ resource: structuredClone(r) as T & { id: string } })) } : {}),
+      total: matches.length,
+    };
   }
 
   /** `Type/id` values of a search, each followed by the versioned references of its stored versions. */

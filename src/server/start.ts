@@ -11,6 +11,7 @@ import { createApp } from './app';
 import { ConfigError, type ServiceConfig } from './config';
 import { seedDemo, type DemoPatient } from './demo-seed';
 import { EmbeddedFhirServer } from './embedded-fhir';
+import { embeddedFetch } from './embedded-fetch';
 import { FhirStore } from './fhir-store';
 import { jsonLogger, type Logger } from './logger';
 
@@ -56,6 +57,7 @@ export async function startService(config: ServiceConfig, options: StartOptions 
   }
   // The client needs the port the server got, so it is made once listening.
   const target: { client?: FhirClient } = {};
+  const embedded = store ? new EmbeddedFhirServer(store) : undefined;
   const app = createApp({
     client: () => {
       if (!target.client) throw new Error('the service is not listening yet');
@@ -65,7 +67,7 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     logger,
     clock,
     bodyLimitBytes: config.bodyLimitBytes,
-    ...(store ? { embedded: new EmbeddedFhirServer(store) } : {}),
+    ...(embedded ? { embedded } : {}),
   });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
@@ -76,6 +78,7 @@ export async function startService(config: ServiceConfig, options: StartOptions 
   target.client = new FhirClient({
     baseUrl: fhirBaseUrl,
     timeoutMs: config.fhirTimeoutMs,
+    ...(embedded ? { fetch: embeddedFetch(embedded, fhirBaseUrl) } : {}),
     ...(config.fhirBearerToken !== undefined ? { token: config.fhirBearerToken } : {}),
   });
   logger.log('info', 'listening', { url, fhir: config.fhirBaseUrl === undefined ? 'embedded' : 'external' });

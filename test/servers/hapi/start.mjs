@@ -159,7 +159,7 @@ export async function startHapi({ port, log = () => {}, onSpawn } = {}) {
     { cwd: HERE, env: { ...process.env, HAPI_PORT: String(chosen) } },
     log,
   );
-  onSpawn?.(child.pid);
+  if (child.pid) onSpawn?.(child.pid);
 
   // If our own process exits without stop() (crash, process.exit), do not leave java behind.
   const killOnExit = () => child.kill('SIGTERM');

@@ -1,0 +1,70 @@
+/**
+ * An index for the embedded store's searches: which stored resources mention a reference (`Patient/1`,
+ * whatever version or base URL it was written with) and which carry a tag (`system|code`).
+ *
+ * Why: Medplum's MemoryRepository answers a search by checking every stored resource of the type; with
+ * 1,000 patients one `Observation?subject=` took about 220 ms. The index gives a superset of the matches
+ * (entries are added on every write and never removed, so a stale one only costs a check); the store
+ * still runs Medplum's own matching on that superset, so the results are the router's.
+ */
+import { getSearchParameter, Operator, type Filter, type SearchRequest } from '@medplum/core';
+import type { Resource } from '@medplum/fhirtypes';
+
+const REFERENCE = /(?:^|\/)([A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+
+/** `Type/id` of a literal reference, without base URL or version. */
+export function referenceKey(reference: string): string | undefined {
+  return REFERENCE.exec(reference)?.[1];
+}
+
+function add(index: Map<string, Set<string>>, key: string, value: string): void {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(value);
+}
+
+export class SearchIndex {
+  private readonly byReference = new Map<string, Set<string>>();
+  private readonly byTag = new Map<string, Set<string>>();
+
+  /** Records what a stored resource version mentions. */
+  add(resource: Resource): void {
+    if (resource.id === undefined) return;
+    const self = `${resource.resourceType}/${resource.id}`;
+    const walk = (value: unknown, key: string): void => {
+      if (key === 'reference' && typeof value === 'string') {
+        const target = referenceKey(value);
+        if (target !== undefined) add(this.byReference, target, self);
+      } else if (Array.isArray(value)) value.forEach((v) => walk(v, key));
+      else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, k);
+    };
+    walk(resource, '');
+    for (const tag of resource.meta?.tag ?? []) add(this.byTag, `${tag.system ?? ''}|${tag.code ?? ''}`, self);
+  }
+
+  /**
+   * The `Type/id`s that may match a search, from its most selective indexed filter (a reference search
+   * or `_tag` with system and code); undefined when no filter can use the index.
+   */
+  candidates(request: SearchRequest): Set<string> | undefined {
+    let best: Set<string> | undefined;
+    for (const filter of request.filters ?? []) {
+      const found = this.forFilter(request.resourceType, filter);
+      if (found && (!best || found.size < best.size)) best = found;
+    }
+    return best;
+  }
+
+  private forFilter(resourceType: string, filter: Filter): Set<string> | undefined {
+    if (filter.operator !== Operator.EQUALS) return undefined;
+    const values = filter.value.split(',');
+    if (filter.code === '_tag') {
+      if (!values.every((v) => /^[^|]+\|[^|]+$/.test(v))) return undefined;
+      return new Set(values.flatMap((v) => [...(this.byTag.get(v) ?? [])]));
+    }
+    if (getSearchParameter(resourceType, filter.code)?.type !== 'reference') return undefined;
+    const keys = values.map(referenceKey);
+    if (keys.some((k) => k === undefined)) return undefined;
+    return new Set(keys.flatMap((k) => [...(this.byReference.get(k ?? '') ?? [])]));
+  }
+}
