@@ -17,6 +17,18 @@ export interface PlanSnapshot {
 const exerciseOf = (o: ServiceRequest): string => o.code?.coding?.[0]?.code ?? '?';
 const phaseOf = (plan: CarePlan): string => plan.extension?.find((e) => e.url === EXT.progressionPhase)?.valueCode ?? '?';
 
+/**
+ * How many versions the plan has had: its versionId where the server numbers versions (HAPI: 1, 2, 3;
+ * HAPI's `_history` of a resource created by PUT can omit early versions), else the length of its
+ * `_history` (the embedded server's version ids are UUIDs).
+ */
+async function versionCount(client: FhirClient, plan: CarePlan): Promise<number> {
+  const versionId = plan.meta?.versionId ?? '';
+  if (/^\d+$/.test(versionId)) return Number(versionId);
+  const history = (await client.request('GET', `CarePlan/${plan.id ?? ''}/_history`)).body as { entry?: unknown[] };
+  return history.entry?.length ?? 0;
+}
+
 export async function snapshot(client: FhirClient, planId: string): Promise<PlanSnapshot> {
   const plan = await client.read<CarePlan>('CarePlan', planId);
   const orders = await client.search<ServiceRequest>('ServiceRequest', { 'based-on': `CarePlan/${planId}` });
@@ -24,8 +36,7 @@ export async function snapshot(client: FhirClient, planId: string): Promise<Plan
   const provenances = (await client.search<Provenance>('Provenance', { target: targets.join(',') })).filter(
     (p, i, all) => all.findIndex((q) => q.id === p.id) === i,
   );
-  const history = (await client.request('GET', `CarePlan/${planId}/_history`)).body as { entry?: unknown[] };
-  return { plan, orders, provenances, planVersions: history.entry?.length ?? 0 };
+  return { plan, orders, provenances, planVersions: await versionCount(client, plan) };
 }
 
 /**
