@@ -106,6 +106,22 @@ describe('gradus progress --server --all', () => {
   });
 });
 
+describe('gradus progress --server --all on a terminal', () => {
+  it('draws a progress bar instead of a line per plan, then the summary', async () => {
+    // util-linux `script` gives the CLI a pseudo-terminal, as a person running it would have.
+    const command = [process.execPath, BIN, 'progress', '--server', service.fhirBaseUrl, '--all', '--dry-run', '--now', '2026-11-28T03:00:00+01:00'].join(' ');
+    const run = await new Promise<Run>((done) =>
+      execFile('script', ['-qec', command, '/dev/null'], { cwd: ROOT, encoding: 'utf8' }, (err, stdout, stderr) =>
+        done({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
+      ),
+    );
+    const total = service.demoPatients.length + 1; // the broken plan added above
+    expect(run.stdout).toMatch(new RegExp(`\\r\\[#{30}\\] ${total}/${total} plans, 1 failed`));
+    expect(run.stdout).not.toMatch(/^ok +CarePlan\//m);
+    expect(run.stdout).toMatch(new RegExp(`${total} plan\\(s\\) evaluated \\(dry run, nothing written\\); 1 failed\\.`));
+  });
+});
+
 describe('gradus serve', () => {
   it('starts the service on the embedded server with the demo patients, prints its URLs, and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' } });
