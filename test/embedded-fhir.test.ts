@@ -18,19 +18,7 @@ import type {
   Resource,
 } from 'fhir/r4';
 import { loadConfig, startService, type RunningService } from '../src/server';
-
-const SD = 'https://gradus.health/fhir/StructureDefinition';
-const PLAN_PROFILE = `${SD}/gradus-exercise-plan`;
-const CHECK_IN_PROFILE = `${SD}/gradus-daily-check-in`;
-const DEMO_NOW = '2026-11-27T09:00:00+01:00';
-const NOW_QUERY = `now=${encodeURIComponent(DEMO_NOW)}`;
-const FHIR_JSON = 'application/fhir+json';
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
+import { call, checkIn, CHECK_IN_PROFILE, FHIR_JSON, NOW_QUERY, PLAN_PROFILE, SD, type Reply } from './support/http';
 
 let service: RunningService;
 let fhir: string;
@@ -44,45 +32,12 @@ afterAll(async () => {
   await service.close();
 });
 
-async function call(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const headers: Record<string, string> = { accept: FHIR_JSON, ...init.headers };
-  let body: string | undefined;
-  if (init.body !== undefined) {
-    body = JSON.stringify(init.body);
-    headers['content-type'] ??= FHIR_JSON;
-  }
-  const response = await fetch(url, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    // keep the raw text: the assertions on it will show what came back
-  }
-  return { status: response.status, headers: response.headers, body: parsed };
-}
-
 const asBundle = (reply: Reply): Bundle => reply.body as Bundle;
 
 function demoFixture(story: string): Bundle {
   return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'demo', `${story}.json`), 'utf8')) as Bundle;
 }
 
-function checkIn(patientRef: string, pain: number, effective = '2026-11-20T07:30:00+01:00'): Observation {
-  return {
-    resourceType: 'Observation',
-    meta: { profile: [CHECK_IN_PROFILE] },
-    status: 'final',
-    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey' }] }],
-    code: { coding: [{ system: 'https://gradus.health/fhir/CodeSystem/gradus', code: 'daily-check-in' }] },
-    subject: { reference: patientRef },
-    effectiveDateTime: effective,
-    component: [
-      { code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] }, valueInteger: pain },
-      { code: { coding: [{ system: 'https://gradus.health/fhir/CodeSystem/gradus', code: 'fatigue' }] }, valueInteger: 3 },
-    ],
-  };
-}
 
 /** A fresh Patient (no Gradus profile), so searches by subject see only what a test wrote. */
 async function newPatient(): Promise<string> {

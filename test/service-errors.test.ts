@@ -7,71 +7,10 @@ import { createServer as createHttpServer, type IncomingMessage, type Server } f
 import { createServer as createNetServer } from 'node:net';
 import type { CarePlan, OperationOutcome, Patient } from 'fhir/r4';
 import { ConfigError, loadConfig, startService, type RunningService } from '../src/server';
-
-const SD = 'https://gradus.health/fhir/StructureDefinition';
-const PLAN_PROFILE = `${SD}/gradus-exercise-plan`;
-const CHECK_IN_PROFILE = `${SD}/gradus-daily-check-in`;
-const DEMO_NOW = '2026-11-27T09:00:00+01:00';
-const NOW_QUERY = `now=${encodeURIComponent(DEMO_NOW)}`;
-const FHIR_JSON = 'application/fhir+json';
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: unknown;
-}
-
-interface CallInit {
-  method?: string;
-  /** An object is sent as JSON (application/fhir+json unless a content-type header says otherwise); a string as is. */
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-async function call(url: string, init: CallInit = {}): Promise<Reply> {
-  const headers: Record<string, string> = { accept: FHIR_JSON, ...init.headers };
-  let body: string | undefined;
-  if (typeof init.body === 'string') body = init.body;
-  else if (init.body !== undefined) body = JSON.stringify(init.body);
-  if (body !== undefined) headers['content-type'] ??= FHIR_JSON;
-  const response = await fetch(url, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, body: parsed };
-}
-
-/** The shape every error has: an OperationOutcome with an error issue and diagnostics, as application/fhir+json. */
-function expectOutcome(reply: Reply, status: number): OperationOutcome {
-  // status and the start of the body together, so a wrong status shows what came back
-  expect(`${reply.status} ${reply.text.slice(0, 400)}`).toMatch(new RegExp(`^${status} `));
-  expect(reply.headers.get('content-type')).toContain(FHIR_JSON);
-  const outcome = reply.body as OperationOutcome;
-  expect(outcome?.resourceType).toBe('OperationOutcome');
-  expect(outcome.issue[0]?.severity).toBe('error');
-  expect(outcome.issue[0]?.diagnostics).toEqual(expect.stringMatching(/\S/));
-  return outcome;
-}
+import { call, checkIn, expectOutcome, FHIR_JSON, NOW_QUERY, PLAN_PROFILE, type CallInit } from './support/http';
 
 const diagnostics = (outcome: OperationOutcome): string => outcome.issue.map((i) => i.diagnostics ?? '').join(' ');
 
-function checkIn(patientRef: string, pain: number): Record<string, unknown> {
-  return {
-    resourceType: 'Observation',
-    meta: { profile: [CHECK_IN_PROFILE] },
-    status: 'final',
-    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey' }] }],
-    code: { coding: [{ system: 'https://gradus.health/fhir/CodeSystem/gradus', code: 'daily-check-in' }] },
-    subject: { reference: patientRef },
-    effectiveDateTime: '2026-11-20T07:30:00+01:00',
-    component: [{ code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] }, valueInteger: pain }],
-  };
-}
 
 /** A port on 127.0.0.1 that nothing listens on (taken, then released). */
 async function closedPort(): Promise<number> {

@@ -58,7 +58,7 @@ function seedTransaction(bundle: Bundle): Bundle {
   const entry: BundleEntry[] = (bundle.entry ?? []).flatMap((e) => {
     const r = e.resource;
     if (!r?.id) return [];
-    const copy = structuredClone(r) as Resource;
+    const copy: Resource = structuredClone(r);
     delete copy.meta?.versionId;
     return [{ fullUrl: `${hapiBase}/${r.resourceType}/${r.id}`, resource: copy, request: { method: 'PUT' as const, url: `${r.resourceType}/${r.id}` } }];
   });
