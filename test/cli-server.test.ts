@@ -99,9 +99,9 @@ describe('gradus progress --server --all', () => {
     const planLines = lines.filter((l) => /^(ok|FAILED) +CarePlan\//.test(l));
     expect(planLines).toHaveLength(service.demoPatients.length + 1);
     expect(lines).toContain(`${service.demoPatients.length + 1} plan(s) progressed; 1 failed.`);
-    expect(run.stdout).toMatch(/^FAILED +CarePlan\/zz-broken-plan: 404 the plan's patient Patient\/nobody was not found/m);
+    expect(run.stdout).toMatch(/^FAILED +CarePlan\/zz-broken-plan: 422 the plan's patient Patient\/nobody was not found/m);
     expect(run.stdout).toMatch(/^Order decisions: .*hold \d+/m);
-    expect(run.stdout).toMatch(/^ {2}failed CarePlan\/zz-broken-plan: 404 /m);
+    expect(run.stdout).toMatch(/^ {2}failed CarePlan\/zz-broken-plan: 422 /m);
     for (const p of service.demoPatients) expect(run.stdout).toContain(`CarePlan/${p.planId}:`);
   });
 });

@@ -70,20 +70,29 @@ describe('retries of 429 and 503', () => {
     const waits: number[] = [];
     const failure = clientRecordingWaits(waits, { retries: 2 }).read('Patient', 'p1');
     await expect(failure).rejects.toBeInstanceOf(FhirHttpError);
-    await expect(failure).rejects.toMatchObject({ serverStatus: 503, status: 502, message: 'busy, try later' });
+    await expect(failure).rejects.toMatchObject({ serverStatus: 503, status: 503, message: 'busy, try later' });
     expect(requests).toHaveLength(3);
   });
 
   it('fails at once when Retry-After asks for longer than it will wait', async () => {
     script = [busy(429, '3600')];
     const waits: number[] = [];
-    await expect(clientRecordingWaits(waits).read('Patient', 'p1')).rejects.toMatchObject({ serverStatus: 429, status: 429 });
+    await expect(clientRecordingWaits(waits).read('Patient', 'p1')).rejects.toMatchObject({ serverStatus: 429, status: 503 });
     expect(waits).toEqual([]);
   });
 
-  it.each([400, 401, 404, 412, 500])('does not retry a %i', async (status) => {
+  it.each([
+    [400, 502],
+    [401, 502],
+    [403, 502],
+    [404, 404],
+    [409, 409],
+    [412, 412],
+    [422, 502],
+    [500, 502],
+  ])('does not retry a %i, and tells its callers %i', async (status, callerStatus) => {
     script = [{ status, body: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', diagnostics: `answer ${status}` }] } }];
-    await expect(clientRecordingWaits([]).read('Patient', 'p1')).rejects.toMatchObject({ serverStatus: status, message: `answer ${status}` });
+    await expect(clientRecordingWaits([]).read('Patient', 'p1')).rejects.toMatchObject({ serverStatus: status, status: callerStatus, message: `answer ${status}` });
     expect(requests).toHaveLength(1);
   });
 });

@@ -7,11 +7,11 @@
 import type { Bundle, Parameters, Provenance, ServiceRequest } from 'fhir/r4';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FhirClient, referenceKey } from '../src/client';
+import { FhirClient, progressPlan, referenceKey } from '../src/client';
 import { hasErrors } from '../src/fhir/outcome';
 import { loadConfig, startService, type RunningService } from '../src/server';
 import { validate } from '../src/validation';
-import { snapshot, summary, violations } from './support/plan-state';
+import { duplicateKeys, snapshot, summary, violations } from './support/plan-state';
 
 const DEMO = join(__dirname, '..', 'fixtures', 'demo');
 const stories = readdirSync(DEMO)
@@ -94,6 +94,32 @@ describe.each(stories)('write-back of the demo patient "%s"', (story) => {
     expect(summary(second).phase).toBe(summary(after).phase);
     const third = decisionsOf(await progressOnService(planId, now));
     expect((third.parameter ?? []).find((p) => p.name === 'committed')?.valueBoolean).toBe(false);
-    expect((await snapshot(client, planId)).provenances).toHaveLength(second.provenances.length);
+    const last = await snapshot(client, planId);
+    expect(last.provenances).toHaveLength(second.provenances.length);
+    expect(duplicateKeys(last)).toEqual([]);
+  });
+});
+
+describe('hold Provenances already on record', () => {
+  it('are left out of a later commit on the same plan version, so no evaluation key is recorded twice', async () => {
+    const bundle = JSON.parse(readFileSync(join(DEMO, 'quota-based.json'), 'utf8')) as Bundle;
+    const resources = (bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+    // Without walking's session-2 the plan holds everywhere; with it, walking progresses and the others hold as before.
+    const last = resources.find((r) => r.resourceType === 'Observation' && r.id === 'session-2');
+    const own = await startService(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', GRADUS_DEMO: 'false' }));
+    try {
+      await own.store?.seed(resources.filter((r) => r !== last));
+      const ownClient = new FhirClient({ baseUrl: own.fhirBaseUrl });
+      const now = bundle.timestamp ?? '';
+      const first = await progressPlan(ownClient, 'hiroshi-plan', { now });
+      expect(first.committed).toBe(false);
+      expect(first.written.length).toBeGreaterThan(0);
+      await own.store?.seed(last ? [last] : []);
+      const second = await progressPlan(ownClient, 'hiroshi-plan', { now });
+      expect(second.committed).toBe(true);
+      expect(duplicateKeys(await snapshot(ownClient, 'hiroshi-plan'))).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 });

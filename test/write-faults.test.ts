@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { FhirClient, FhirHttpError, progressPlan } from '../src/client';
 import { loadConfig, startService, type RunningService } from '../src/server';
 import { startFaultProxy, type Fault, type FaultProxy } from './support/fault-proxy';
-import { snapshot, summary, violations } from './support/plan-state';
+import { duplicateKeys, snapshot, summary, violations } from './support/plan-state';
 
 const DEMO = join(__dirname, '..', 'fixtures', 'demo');
 
@@ -112,6 +112,18 @@ describe.each(STORIES)('faults while writing back the demo patient "%s"', (story
     const final = await snapshot(direct, patient.planId);
     expect(violations(final)).toEqual([]);
     expect(summary(final)).toEqual(expected);
+    expect(duplicateKeys(final)).toEqual([]);
+  });
+
+  it('reports the write that was applied when only its answer was lost, not a recomputed hold', async () => {
+    const clean = await progressPlan(new FhirClient({ baseUrl: proxy.baseUrl }), patient.planId, { now: patient.now, dryRun: true });
+    const throughProxy = new FhirClient({ baseUrl: proxy.baseUrl, timeoutMs: 400, retries: 0 });
+    proxy.breakRequests(['cut-after']);
+    const run = await progressPlan(throughProxy, patient.planId, { now: patient.now });
+    expect(run.result.orders.map((o) => o.decision)).toEqual(clean.result.orders.map((o) => o.decision));
+    const changed = clean.result.transaction.entry?.some((e) => e.request?.method === 'PUT') === true;
+    expect(run.committed).toBe(changed);
+    if (changed) expect(run.written.some((r) => r.resourceType === 'CarePlan')).toBe(true);
   });
 
   it('writes nothing when a read fails, and answers with the failure', async () => {

@@ -57,6 +57,17 @@ export function retryAfterMs(header: string | null, nowMs: number): number | und
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
+/**
+ * The status a FHIR server's refusal means to Gradus's own callers: not-found, gone and version conflicts
+ * keep their meaning; a busy server (429, 503 after the retries) is 503; any other refusal or failure is
+ * the server's problem with Gradus's request, a bad gateway (502), not the caller's bad request.
+ */
+export function callerStatus(serverStatus: number): number {
+  if ([404, 409, 410, 412].includes(serverStatus)) return serverStatus;
+  if (serverStatus === 429 || serverStatus === 503) return 503;
+  return 502;
+}
+
 function describe(method: string, url: string): string {
   const { pathname } = new URL(url);
   return `${method} ${pathname}`;
@@ -159,8 +170,11 @@ export class FhirClient {
       const text = await response.text();
       parsed = text.trim() === '' ? undefined : JSON.parse(text);
     } catch (err) {
-      if (err instanceof SyntaxError) parsed = undefined;
-      else throw this.failure(502, 'transient', `${describe(method, url)}: the connection broke while reading the answer`);
+      const name = (err as { name?: unknown } | undefined)?.name;
+      if (name === 'SyntaxError') parsed = undefined;
+      else if (name === 'TimeoutError' || name === 'AbortError') {
+        throw this.failure(504, 'timeout', `${describe(method, url)}: the FHIR server did not finish its answer within ${this.options.timeoutMs} ms`);
+      } else throw this.failure(502, 'transient', `${describe(method, url)}: the connection broke while reading the answer`);
     }
     return { status: response.status, headers: response.headers, body: parsed };
   }
@@ -180,8 +194,7 @@ export class FhirClient {
     const oo =
       serverOutcome ??
       outcome([issue('error', response.status >= 500 ? 'exception' : 'processing', `${describe(method, url)}: the FHIR server answered ${response.status}`)]);
-    // A server's own failure is a bad gateway to our callers; its 4xx answers keep their meaning.
-    return new FhirHttpError(oo, response.status >= 500 ? 502 : response.status, response.status);
+    return new FhirHttpError(oo, callerStatus(response.status), response.status);
   }
 
   private failure(status: number, code: 'timeout' | 'transient' | 'processing' | 'security', message: string): FhirHttpError {

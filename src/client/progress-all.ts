@@ -4,9 +4,9 @@
  * others: its failure is recorded with the reason and the run goes on.
  */
 import type { CarePlan } from 'fhir/r4';
-import { CS, GRADUS_CODE } from '../fhir/codes';
+import { CS, GRADUS_CODE, PROFILE } from '../fhir/codes';
 import { normalizeOutcome, statusOf } from '../fhir/outcome';
-import type { FhirClient } from './fhir-client';
+import { FhirHttpError, type FhirClient } from './fhir-client';
 import { progressPlan, type PlanRun, type ProgressPlanOptions } from './progress-plan';
 
 export interface PlanFailure {
@@ -34,13 +34,21 @@ export interface AllSummary {
   reports: PlanReport[];
 }
 
-/** Ids of the server's active and on-hold Gradus plans, in a stable order. */
+/**
+ * Ids of the server's active and on-hold Gradus plans, in a stable order: those with the program category,
+ * and those claiming the plan profile (a server that cannot search `_profile` is asked by category only).
+ */
 export async function gradusPlanIds(client: FhirClient): Promise<string[]> {
-  const plans = await client.search<CarePlan>('CarePlan', {
-    category: `${CS.gradus}|${GRADUS_CODE.exerciseProgram}`,
-    status: 'active,on-hold',
-  });
-  return plans.map((p) => p.id ?? '').filter((id) => id !== '').sort();
+  const status = 'active,on-hold';
+  const byCategory = await client.search<CarePlan>('CarePlan', { category: `${CS.gradus}|${GRADUS_CODE.exerciseProgram}`, status });
+  let byProfile: CarePlan[] = [];
+  try {
+    byProfile = await client.search<CarePlan>('CarePlan', { _profile: PROFILE.exercisePlan, status });
+  } catch (err) {
+    if (!(err instanceof FhirHttpError && err.serverStatus === 400)) throw err;
+  }
+  const ids = [...byCategory, ...byProfile].map((p) => p.id ?? '').filter((id) => id !== '');
+  return [...new Set(ids)].sort();
 }
 
 async function runOne(client: FhirClient, planId: string, options: ProgressPlanOptions): Promise<PlanReport> {

@@ -1,16 +1,18 @@
 /**
  * The whole loop for one plan on a FHIR server: read, apply progression, write back. When the write meets
  * a changed plan (412, or HAPI's 409) or its outcome is unknown (the connection broke, a timeout, a 5xx),
- * the plan is read again, progression recomputed on what is there now, and the write tried once more; a
- * second conflict gives up with a 409 that says what changed. Nothing is written on a dry run.
+ * the plan is read again. If the first write had in fact been applied (its Provenances are on the server),
+ * the run reports that write; otherwise progression is recomputed on what is there now and written once
+ * more. A second conflict gives up with a 409 that says what changed. Nothing is written on a dry run.
  * See: https://hl7.org/fhir/R4/http.html#concurrency
  */
 import type { Bundle, Resource } from 'fhir/r4';
-import { conflict } from '../fhir/outcome';
-import { progress, type Policy, type ProgressResult } from '../progression';
+import { badRequest, conflict, OperationOutcomeError } from '../fhir/outcome';
+import { referenceKey } from '../fhir/reference';
+import { isDateTimeWithOffset, progress, type Policy, type ProgressResult } from '../progression';
 import { FhirHttpError, type FhirClient } from './fhir-client';
-import { readPlan } from './read-plan';
-import { writeTransaction } from './write-plan';
+import { readPlan, type PlanData } from './read-plan';
+import { evaluationKeyOf, recordedProvenances, writeTransaction } from './write-plan';
 
 export interface ProgressPlanOptions {
   /** The evaluation time (ISO dateTime with offset); default the clock. */
@@ -31,21 +33,15 @@ export interface PlanRun {
   /** Whether the plan or its orders changed on the server. */
   committed: boolean;
   dryRun: boolean;
-  /** 1, or 2 when the first write met a change and progression was recomputed. */
+  /** 1, or 2 when the first write met a change (or its fate was unknown) and the plan was read again. */
   attempts: number;
 }
 
-/** A failure after which the server may hold a newer plan than the one read (or the write's fate is unknown). */
-function worthRereading(err: unknown): boolean {
-  if (!(err instanceof FhirHttpError)) return false;
-  const status = err.serverStatus;
-  return status === undefined || status === 412 || status === 409 || status >= 500;
-}
+/** The server answered, or may have applied the write without the answer arriving. */
+const outcomeUnknown = (err: unknown): boolean => err instanceof FhirHttpError && (err.serverStatus === undefined || err.serverStatus >= 500);
 
 /** HAPI answers a stale If-Match with 409 (HAPI-0989); everyone else with 412. */
-function isVersionConflict(err: unknown): boolean {
-  return err instanceof FhirHttpError && (err.serverStatus === 412 || err.serverStatus === 409);
-}
+const isVersionConflict = (err: unknown): boolean => err instanceof FhirHttpError && (err.serverStatus === 412 || err.serverStatus === 409);
 
 /** What differs between two reads of a plan's data, in words: versions, statuses, new and removed resources. */
 export function whatChanged(before: Bundle, after: Bundle): string[] {
@@ -67,11 +63,36 @@ export function whatChanged(before: Bundle, after: Bundle): string[] {
   return changes;
 }
 
+/** The engine on data read from the server: its refusal means the stored data cannot be progressed (422). */
+function decide(data: PlanData, planId: string, options: { now: string; policy?: Partial<Policy> }): ProgressResult {
+  try {
+    return progress(data.bundle, options);
+  } catch (err) {
+    if (!(err instanceof OperationOutcomeError)) throw err;
+    const lead = { severity: 'error' as const, code: 'processing' as const, diagnostics: `CarePlan/${planId}: the data on the FHIR server cannot be progressed (expressions point into the Bundle Gradus read)` };
+    throw new OperationOutcomeError({ resourceType: 'OperationOutcome', issue: [lead, ...err.outcome.issue] }, 422);
+  }
+}
+
+/** When the first write was applied after all: the Provenances it recorded, the plan and the orders they name. */
+async function appliedWrite(client: FhirClient, result: ProgressResult, fresh: PlanData): Promise<Resource[] | undefined> {
+  const keys = (result.transaction.entry ?? []).flatMap((e) => (e.resource?.resourceType === 'Provenance' ? (evaluationKeyOf(e.resource) ?? []) : []));
+  const found = await recordedProvenances(client, keys);
+  const mine = found.filter((p) => p.activity !== undefined);
+  if (mine.length === 0) return undefined;
+  const targets = new Set(mine.flatMap((p) => p.target.map((t) => referenceKey(t.reference))));
+  const resources = (fresh.bundle.entry ?? []).flatMap((e) => (e.resource && targets.has(`${e.resource.resourceType}/${e.resource.id ?? ''}`) ? [e.resource] : []));
+  return [fresh.plan, ...resources.filter((r) => r.resourceType !== 'CarePlan'), ...found];
+}
+
 export async function progressPlan(client: FhirClient, planId: string, options: ProgressPlanOptions = {}): Promise<PlanRun> {
   const now = options.now ?? new Date().toISOString();
+  if (!isDateTimeWithOffset(now)) {
+    throw badRequest(`now '${String(now)}' is not an ISO dateTime with seconds and a UTC offset (e.g. 2026-02-23T08:00:00+01:00)`, 'now');
+  }
   const engineOptions = { now, ...(options.policy ? { policy: options.policy } : {}) };
   let data = await readPlan(client, planId);
-  let result = progress(data.bundle, engineOptions);
+  let result = decide(data, planId, engineOptions);
   const run = { planId, patient: data.plan.subject?.reference, now, dryRun: options.dryRun === true };
   if (run.dryRun) return { ...run, result, written: [], committed: false, attempts: 1 };
 
@@ -80,18 +101,22 @@ export async function progressPlan(client: FhirClient, planId: string, options: 
       const { written, committed } = await writeTransaction(client, result.transaction);
       return { ...run, result, written, committed, attempts: attempt };
     } catch (err) {
-      if (!worthRereading(err)) throw err;
+      if (!(isVersionConflict(err) || outcomeUnknown(err))) throw err;
       const again = await readPlan(client, planId);
       const changes = whatChanged(data.bundle, again.bundle);
-      if (attempt >= 2 && isVersionConflict(err)) {
+      if (outcomeUnknown(err) && changes.length > 0) {
+        const applied = await appliedWrite(client, result, again);
+        if (applied) return { ...run, result, written: applied, committed: true, attempts: attempt };
+      }
+      if (attempt >= 2 || (isVersionConflict(err) && changes.length === 0)) {
+        if (!isVersionConflict(err)) throw err;
         throw conflict(
-          `CarePlan/${planId} changed again while Gradus was writing; nothing was written. ` +
+          `CarePlan/${planId} changed while Gradus was writing and Gradus gave up after ${attempt} attempt(s); its last write was refused. ` +
             `Changes since it was read: ${changes.length > 0 ? changes.join('; ') : 'none visible'}`,
         );
       }
-      if (attempt >= 2 || (isVersionConflict(err) && changes.length === 0)) throw err;
       data = again;
-      result = progress(data.bundle, engineOptions);
+      result = decide(data, planId, engineOptions);
     }
   }
 }

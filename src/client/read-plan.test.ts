@@ -1,5 +1,6 @@
 import type { CarePlan } from 'fhir/r4';
-import { notAGradusPlan, referenceKey } from './read-plan';
+import { referenceKey } from '../fhir/reference';
+import { notAGradusPlan } from './read-plan';
 
 describe('referenceKey', () => {
   it.each([

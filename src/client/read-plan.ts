@@ -6,14 +6,10 @@
  */
 import type { Bundle, CarePlan, Observation, Patient, Resource, ServiceRequest } from 'fhir/r4';
 import { CS, GRADUS_CODE, PROFILE } from '../fhir/codes';
-import { notFound, unprocessable } from '../fhir/outcome';
+import { issue, notFound, OperationOutcomeError, outcome, unprocessable } from '../fhir/outcome';
+import { referenceKey } from '../fhir/reference';
 import { FhirHttpError, type FhirClient } from './fhir-client';
 
-/** `Type/id` of a literal reference (relative, absolute or versioned), when it has that shape. */
-export function referenceKey(reference: string | undefined): string | undefined {
-  const m = reference === undefined ? null : /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(reference);
-  return m ? `${m[1]}/${m[2]}` : undefined;
-}
 
 /** Why a CarePlan is not one Gradus can progress; undefined when it is. */
 export function notAGradusPlan(plan: CarePlan): string | undefined {
@@ -30,15 +26,30 @@ export function notAGradusPlan(plan: CarePlan): string | undefined {
   return undefined;
 }
 
-/** Reads a resource, turning the server's 404/410 into a not-found naming what was looked for. */
-async function readOrNotFound<T extends Resource>(client: FhirClient, type: T['resourceType'], id: string, role: string): Promise<T> {
+/**
+ * Reads a resource, turning the server's 404/410 into a 404 naming what was looked for (the plan asked
+ * for) or a 422 (a resource the plan refers to: the plan is broken, not unknown).
+ */
+async function readOrMissing<T extends Resource>(client: FhirClient, type: T['resourceType'], id: string, role: string, asked = false): Promise<T> {
   try {
     return await client.read<T>(type, id);
   } catch (err) {
     if (err instanceof FhirHttpError && (err.serverStatus === 404 || err.serverStatus === 410)) {
-      throw notFound(`${role} ${type}/${id} was not found on the FHIR server`);
+      const message = `${role} ${type}/${id} was not found on the FHIR server`;
+      throw asked ? notFound(message) : unprocessable(message);
     }
     throw err;
+  }
+}
+
+/** Every plan and order must carry meta.versionId, or their updates could not be guarded with If-Match. */
+function requireVersions(resources: Resource[]): void {
+  const missing = resources.filter((r) => r.meta?.versionId === undefined).map((r) => `${r.resourceType}/${r.id ?? '?'}`);
+  if (missing.length > 0) {
+    throw new OperationOutcomeError(
+      outcome([issue('error', 'processing', `the FHIR server sent ${missing.join(', ')} without meta.versionId: Gradus cannot guard its update with If-Match, so it writes nothing`)]),
+      502,
+    );
   }
 }
 
@@ -62,7 +73,7 @@ async function readOrders(client: FhirClient, plan: CarePlan): Promise<ServiceRe
     if (missing.length === 0) break;
     for (const key of missing) {
       const id = key.slice('ServiceRequest/'.length);
-      orders.set(key, await readOrNotFound<ServiceRequest>(client, 'ServiceRequest', id, `order of CarePlan/${plan.id ?? ''}:`));
+      orders.set(key, await readOrMissing<ServiceRequest>(client, 'ServiceRequest', id, `order of CarePlan/${plan.id ?? ''}:`));
     }
   }
   return [...orders.values()];
@@ -74,17 +85,18 @@ export interface PlanData {
   plan: CarePlan;
 }
 
-/** Reads one plan and everything progression needs; 404 when the plan or its patient is missing, 422 when it is not a Gradus plan. */
+/** Reads one plan and everything progression needs; 404 when the plan is missing, 422 when it is not a Gradus plan or refers to what is not there. */
 export async function readPlan(client: FhirClient, planId: string): Promise<PlanData> {
-  const plan = await readOrNotFound<CarePlan>(client, 'CarePlan', planId, 'plan');
+  const plan = await readOrMissing<CarePlan>(client, 'CarePlan', planId, 'plan', true);
   const why = notAGradusPlan(plan);
   if (why !== undefined) throw unprocessable(why);
   const subject = referenceKey(plan.subject?.reference);
   if (subject === undefined || !subject.startsWith('Patient/')) {
     throw unprocessable(`CarePlan/${planId}.subject is not a literal Patient reference`, 'CarePlan.subject');
   }
-  const patient = await readOrNotFound<Patient>(client, 'Patient', subject.slice('Patient/'.length), `the plan's patient`);
+  const patient = await readOrMissing<Patient>(client, 'Patient', subject.slice('Patient/'.length), `the plan's patient`);
   const orders = await readOrders(client, plan);
+  requireVersions([plan, ...orders]);
   const observations = await client.search<Observation>('Observation', { subject: subject });
   const resources: Resource[] = [patient, plan, ...orders, ...observations];
   return {

@@ -4,22 +4,24 @@
  *
  * A changed plan is written in one request, a FHIR transaction (all or nothing: HAPI, and the embedded
  * server, whose store rolls back): the new orders, the on-hold or completed orders, the plan (If-Match:
- * the commit point) and every Provenance. The plan switches from its old orders to the new ones in that
- * one step, so no reader ever sees a plan pointing at a missing or inactive order, two active orders for
- * one exercise, or an active order the plan does not list. The Provenances go inside the commit as plain
- * creates: the If-Match guards make the commit happen once, and a Provenance written apart from its change
- * could be lost by a cut connection with no later run able to tell. The conditional creates are dropped
- * there for a second reason: Medplum refuses a transaction holding one when it has more than 8 entries.
+ * the commit point) and the run's Provenances. The plan switches from its old orders to the new ones in
+ * that one step, so no reader ever sees a plan pointing at a missing or inactive order, two active orders
+ * for one exercise, or an active order the plan does not list. The Provenances go inside the commit as
+ * plain creates: the If-Match guards make the commit happen once, and a Provenance written apart from its
+ * change could be lost by a cut connection with no later run able to tell. (Medplum also refuses a
+ * transaction that holds a conditional create and more than 8 entries.) A hold Provenance whose evaluation
+ * key the server already holds (recorded by an earlier run on the same data) is left out of the commit.
  *
  * When nothing changes (every order holds), only the hold Provenances are written, as a batch of
  * conditional creates on their evaluation keys, so a re-run on the same data writes nothing new.
  * See: https://hl7.org/fhir/R4/http.html#transaction; implementation-guide.md "Writing to a FHIR server".
  */
-import type { Bundle, BundleEntry, OperationOutcome, Resource } from 'fhir/r4';
+import type { Bundle, BundleEntry, OperationOutcome, Provenance, Resource } from 'fhir/r4';
+import { EVALUATION_KEY_SYSTEM } from '../fhir/codes';
 import { issue, OperationOutcomeError, outcome } from '../fhir/outcome';
+import { referenceKey } from '../fhir/reference';
 import { changesTransaction, provenanceBatch } from '../progression';
 import type { FhirClient } from './fhir-client';
-import { referenceKey } from './read-plan';
 
 export interface WriteResult {
   /** The resources as the server stored them, in the order of the request. */
@@ -28,12 +30,28 @@ export interface WriteResult {
   committed: boolean;
 }
 
-/** The one transaction that commits a change: the changes, then every Provenance as a plain create. */
-export function commitTransaction(transaction: Bundle): Bundle | undefined {
+const isProvenance = (e: BundleEntry): boolean => e.resource?.resourceType === 'Provenance';
+
+/** The evaluation key a Provenance carries in meta.tag. */
+export function evaluationKeyOf(resource: Resource | undefined): string | undefined {
+  return resource?.meta?.tag?.find((t) => t.system === EVALUATION_KEY_SYSTEM)?.code;
+}
+
+/** The Provenances the server holds for any of these evaluation keys. */
+export async function recordedProvenances(client: FhirClient, keys: readonly string[]): Promise<Provenance[]> {
+  if (keys.length === 0) return [];
+  return client.search<Provenance>('Provenance', { _tag: keys.map((k) => `${EVALUATION_KEY_SYSTEM}|${k}`).join(',') });
+}
+
+/**
+ * The one transaction that commits a change: the changes, then every Provenance as a plain create, less
+ * those whose key is in `recorded`. Undefined when nothing changes.
+ */
+export function commitTransaction(transaction: Bundle, recorded: ReadonlySet<string> = new Set()): Bundle | undefined {
   const changes = changesTransaction(transaction);
   if (!changes) return undefined;
   const provenances = (transaction.entry ?? [])
-    .filter((e) => e.resource?.resourceType === 'Provenance')
+    .filter((e) => isProvenance(e) && !recorded.has(evaluationKeyOf(e.resource) ?? ''))
     .map((e): BundleEntry => {
       const copy = structuredClone(e);
       if (copy.request) delete copy.request.ifNoneExist;
@@ -45,12 +63,12 @@ export function commitTransaction(transaction: Bundle): Bundle | undefined {
 const ok = (status: string | undefined): boolean => /^2\d\d/.test(status ?? '');
 
 /** The resources of a transaction- or batch-response; an entry answered without its resource is read back. */
-async function storedResources(client: FhirClient, response: Bundle): Promise<Resource[]> {
+async function storedResources(client: FhirClient, entries: BundleEntry[]): Promise<Resource[]> {
   const resources: Resource[] = [];
-  for (const entry of response.entry ?? []) {
+  for (const entry of entries) {
     if (entry.resource && entry.resource.resourceType !== 'OperationOutcome') resources.push(entry.resource);
-    else if (entry.response?.location !== undefined) {
-      const key = referenceKey(entry.response.location);
+    else {
+      const key = referenceKey(entry.response?.location);
       if (key === undefined) continue;
       const [type, id] = key.split('/') as [Resource['resourceType'], string];
       resources.push(await client.read(type, id));
@@ -59,28 +77,37 @@ async function storedResources(client: FhirClient, response: Bundle): Promise<Re
   return resources;
 }
 
-/** Throws when a batch entry failed (a Provenance the server refused), naming each with the server's reason. */
-function checkBatch(response: Bundle): void {
-  const failed = (response.entry ?? []).flatMap((entry, i) => {
+/** Every entry of a response that was not answered 2xx, as issues naming the server's reason. */
+function failedEntries(response: Bundle, what: string): OperationOutcome['issue'] {
+  return (response.entry ?? []).flatMap((entry, i) => {
     if (ok(entry.response?.status)) return [];
     const answer = entry.response?.outcome;
     const reason = answer?.resourceType === 'OperationOutcome' ? (answer as OperationOutcome).issue.map((x) => x.diagnostics).join('; ') : '';
-    return [issue('error', 'processing', `Provenance ${i + 1}: the server answered ${entry.response?.status ?? 'nothing'} ${reason}`.trim())];
+    return [issue('error', 'processing', `${what} entry ${i + 1}: the FHIR server answered ${entry.response?.status ?? 'nothing'} ${reason}`.trim())];
   });
-  if (failed.length > 0) throw new OperationOutcomeError(outcome(failed), 502);
 }
 
 /** Writes the engine's transaction (see the file comment); throws the server's error when the commit fails. */
 export async function writeTransaction(client: FhirClient, transaction: Bundle): Promise<WriteResult> {
-  const commit = commitTransaction(transaction);
-  if (commit) {
+  if (changesTransaction(transaction)) {
+    const holdKeys = (transaction.entry ?? [])
+      .filter((e) => isProvenance(e) && e.request?.ifNoneExist !== undefined && (e.resource as Provenance).activity === undefined)
+      .flatMap((e) => evaluationKeyOf(e.resource) ?? []);
+    const recorded = new Set((await recordedProvenances(client, holdKeys)).map(evaluationKeyOf));
+    const commit = commitTransaction(transaction, new Set([...recorded].filter((k): k is string => k !== undefined))) as Bundle;
     const response = await client.bundle(commit);
-    return { written: await storedResources(client, response), committed: true };
+    const failed = failedEntries(response, 'transaction');
+    if (response.type !== 'transaction-response' || failed.length > 0) {
+      // An atomic server never answers a transaction in part: say so loudly rather than trust the state.
+      throw new OperationOutcomeError(outcome([issue('error', 'processing', `the FHIR server answered the transaction with a ${String(response.type)} that is not all 2xx: it may not apply transactions atomically`), ...failed]), 502);
+    }
+    return { written: await storedResources(client, response.entry ?? []), committed: true };
   }
   const holds = provenanceBatch(transaction);
   if (!holds) return { written: [], committed: false };
   const response = await client.bundle(holds);
-  checkBatch(response);
+  const failed = failedEntries(response, 'Provenance batch');
+  if (failed.length > 0) throw new OperationOutcomeError(outcome(failed), 502);
   const created = (response.entry ?? []).filter((e) => e.response?.status?.startsWith('201') === true);
-  return { written: await storedResources(client, { ...response, entry: created }), committed: false };
+  return { written: await storedResources(client, created), committed: false };
 }

@@ -3,6 +3,7 @@
  * FHIRPath prefix of each entry for issue expressions.
  * See: https://hl7.org/fhir/R4/bundle.html#references
  */
+import { referenceKey } from '../fhir/reference';
 import type { Bundle, FhirResource, Reference } from 'fhir/r4';
 import { asArray, asString, isRecord } from './json';
 
@@ -26,13 +27,9 @@ export interface BundleIndex {
   same(a: Reference | string | undefined, b: IndexedEntry): boolean;
 }
 
-const TYPE_ID = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 
 /** `Type/id` of a literal reference (relative or absolute), when it has that shape. */
-export function typeAndId(reference: string): string | undefined {
-  const m = TYPE_ID.exec(reference);
-  return m ? `${m[1]}/${m[2]}` : undefined;
-}
+export const typeAndId = (reference: string): string | undefined => referenceKey(reference);
 
 function isResource(value: unknown): value is FhirResource {
   return isRecord(value) && typeof value.resourceType === 'string';

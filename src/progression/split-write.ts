@@ -11,6 +11,7 @@
  */
 import type { Bundle, BundleEntry, Provenance } from 'fhir/r4';
 import { badRequest } from '../fhir/outcome';
+import { versionedKey } from '../fhir/reference';
 
 const isProvenance = (entry: BundleEntry): boolean => entry.resource?.resourceType === 'Provenance';
 
@@ -20,12 +21,6 @@ export function changesTransaction(transaction: Bundle): Bundle | undefined {
   return entry.length > 0 ? { resourceType: 'Bundle', type: 'transaction', entry: structuredClone(entry) } : undefined;
 }
 
-const LOCATION = /(?:^|\/)([A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?)$/;
-
-/** `Type/id[/_history/vid]` of a response location (relative or absolute). */
-function relativeLocation(location: string | undefined): string | undefined {
-  return location === undefined ? undefined : LOCATION.exec(location)?.[1];
-}
 
 /**
  * The Provenances of the engine's transaction as a batch, each still a conditional create on its
@@ -38,7 +33,7 @@ export function provenanceBatch(transaction: Bundle, changesResponse?: Bundle): 
   const assigned = new Map<string, string>();
   const changes = changesTransaction(transaction)?.entry ?? [];
   changes.forEach((entry, i) => {
-    const location = relativeLocation(changesResponse?.entry?.[i]?.response?.location);
+    const location = versionedKey(changesResponse?.entry?.[i]?.response?.location);
     if (entry.fullUrl?.startsWith('urn:uuid:') && location !== undefined) assigned.set(entry.fullUrl, location);
   });
   const entry = provenances.map((e) => {

@@ -9,13 +9,8 @@
  */
 import { getSearchParameter, Operator, type Filter, type SearchRequest } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
+import { referenceKey } from '../fhir/reference';
 
-const REFERENCE = /(?:^|\/)([A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
-
-/** `Type/id` of a literal reference, without base URL or version. */
-export function referenceKey(reference: string): string | undefined {
-  return REFERENCE.exec(reference)?.[1];
-}
 
 function add(index: Map<string, Set<string>>, key: string, value: string): void {
   let set = index.get(key);

@@ -4,7 +4,7 @@
  */
 import type { CarePlan, Provenance, ServiceRequest } from 'fhir/r4';
 import { FhirClient, referenceKey } from '../../src/client';
-import { EXT, PROFILE } from '../../src/fhir/codes';
+import { EVALUATION_KEY_SYSTEM, EXT, PROFILE } from '../../src/fhir/codes';
 import { describeDose, readDose } from '../../src/progression';
 
 export interface PlanSnapshot {
@@ -82,6 +82,12 @@ export function summary(s: PlanSnapshot): { phase: string; orders: string[]; rea
     .sort();
   const reasons = s.provenances.map((p) => p.reason?.[0]?.coding?.[0]?.code ?? '?').sort();
   return { phase: phaseOf(s.plan), orders, reasons };
+}
+
+/** Evaluation keys recorded more than once (each run's Provenance must be recorded once). */
+export function duplicateKeys(s: PlanSnapshot): string[] {
+  const keys = s.provenances.flatMap((p) => p.meta?.tag?.filter((t) => t.system === EVALUATION_KEY_SYSTEM).map((t) => t.code ?? '') ?? []);
+  return [...new Set(keys.filter((k, i) => keys.indexOf(k) !== i))];
 }
 
 export const isGradusProvenance = (p: Provenance): boolean => (p.meta?.profile ?? []).includes(PROFILE.progressionProvenance);
