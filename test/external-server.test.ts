@@ -29,8 +29,10 @@ describe('the service on an external FHIR server', () => {
   it('works against FHIR_BASE_URL and serves no FHIR resources of its own', async () => {
     expect(service.store).toBeUndefined();
     expect(service.fhirBaseUrl).toBe(proxy.baseUrl);
-    const health = (await (await fetch(`${service.url}/health`)).json()) as { fhirBaseUrl: string };
-    expect(health.fhirBaseUrl).toBe(proxy.baseUrl);
+    const health = await fetch(`${service.url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'pass', checks: { 'fhir-server': [{ status: 'pass' }] } });
+    expect(proxy.seen).toContain('GET /fhir/metadata');
     expect((await fetch(`${service.url}/fhir/CarePlan/carmen-plan`)).status).toBe(404);
   });
 

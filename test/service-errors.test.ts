@@ -295,6 +295,12 @@ describe('an external FHIR server that is down', () => {
     expect(reply.text).not.toContain('tok-down-9c1e');
     expect(lines.filter((l) => l.includes('tok-down-9c1e'))).toEqual([]);
   });
+
+  it('reports itself unhealthy (503) while its FHIR server cannot be reached', async () => {
+    const reply = await call(`${service.url}/health`);
+    expect(reply.status).toBe(503);
+    expect(reply.body).toMatchObject({ status: 'fail', checks: { 'fhir-server': [{ status: 'fail' }] } });
+  });
 });
 
 describe('an external FHIR server that does not answer in time (FHIR_TIMEOUT_MS 300)', () => {

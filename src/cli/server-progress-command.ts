@@ -7,7 +7,7 @@
  * stays out of shell history and process lists).
  */
 import { parseArgs } from 'node:util';
-import { FhirClient, progressAll, progressPlan, type AllSummary, type PlanReport, type PlanRun } from '../client';
+import { FhirClient, progressAll, safeForToken, progressPlan, type AllSummary, type PlanReport, type PlanRun } from '../client';
 import { normalizeOutcome, OperationOutcomeError } from '../fhir/outcome';
 import type { Policy } from '../progression';
 import { readPolicy } from './progress-command';
@@ -126,6 +126,9 @@ export async function serverProgressCommand(args: string[]): Promise<number> {
     const inv = parse(args);
     const policy = await loadPolicy(inv.policyFile);
     const token = process.env.FHIR_BEARER_TOKEN;
+    if (token && !safeForToken(inv.server)) {
+      throw new InputError('FHIR_BEARER_TOKEN would be sent in clear text: --server must use https unless it is on this machine');
+    }
     const client = new FhirClient({ baseUrl: inv.server, ...(token ? { token } : {}) });
     const options = { dryRun: inv.dryRun, ...(inv.now !== undefined ? { now: inv.now } : {}), ...(policy ? { policy } : {}) };
     if (inv.plan !== undefined) {

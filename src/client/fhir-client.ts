@@ -73,6 +73,12 @@ function describe(method: string, url: string): string {
   return `${method} ${pathname}`;
 }
 
+/** A bearer token may go to an https server, or over http only to this machine (loopback). */
+export function safeForToken(baseUrl: string): boolean {
+  const url = new URL(baseUrl);
+  return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
 export class FhirClient {
   readonly baseUrl: string;
   private readonly origin: string;
@@ -81,6 +87,9 @@ export class FhirClient {
   constructor(options: FhirClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.origin = new URL(this.baseUrl).origin;
+    if (options.token !== undefined && !safeForToken(this.baseUrl)) {
+      throw new TypeError(`a bearer token is never sent in clear text: ${this.origin} needs https (http only on this machine)`);
+    }
     this.options = {
       timeoutMs: options.timeoutMs ?? 30_000,
       retries: options.retries ?? 3,

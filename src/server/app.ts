@@ -25,6 +25,8 @@ export interface AppDeps {
   bodyLimitBytes: number;
   /** Served under /fhir when Gradus runs its own FHIR server. */
   embedded?: EmbeddedFhirServer;
+  /** Host names a request may be addressed to (a service on loopback refuses others: DNS rebinding); absent, any. */
+  allowedHosts?: readonly string[];
 }
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -44,6 +46,25 @@ function bodyError(err: unknown, limit: number): [number, OperationOutcome] | un
   if (type === 'entity.too.large') return [413, failure('too-costly', `the body is larger than the limit of ${limit} bytes`)];
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') return [415, failure('not-supported', (err as Error).message)];
   return undefined;
+}
+
+/** `host[:port]` of an Origin header; undefined when it is not a URL (`null` from a sandboxed page). */
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the FHIR server answers its CapabilityStatement within 3 s (what /health reports). */
+async function fhirReachable(client: FhirClient): Promise<{ ok: boolean; detail: string }> {
+  const timeout = new Promise<{ ok: boolean; detail: string }>((resolve) => setTimeout(() => resolve({ ok: false, detail: 'no answer within 3 s' }), 3000).unref());
+  const check = client.request('GET', 'metadata').then(
+    () => ({ ok: true, detail: 'CapabilityStatement read' }),
+    (err: unknown) => ({ ok: false, detail: `the FHIR server failed: ${statusOf(err)}` }),
+  );
+  return Promise.race([check, timeout]);
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -73,14 +94,28 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.use((req, res, next) => {
+    if (deps.allowedHosts && !deps.allowedHosts.includes(req.hostname)) {
+      return send(res, 403, failure('forbidden', `requests addressed to host '${req.hostname}' are refused: this service answers on ${deps.allowedHosts.join(', ')}`));
+    }
+    // A browser page from another origin must not make this service write (it holds the FHIR server's token).
+    const origin = req.get('origin');
+    if (origin !== undefined && req.method !== 'GET' && req.method !== 'HEAD' && originHost(origin) !== req.get('host')) {
+      return send(res, 403, failure('forbidden', 'cross-origin requests are refused'));
+    }
+    next();
+  });
+
+  app.use((req, res, next) => {
     const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
     if (!hasBody || req.is(JSON_TYPES)) return next();
     send(res, 415, failure('not-supported', `content type '${req.get('content-type') ?? 'none'}' is not supported: send application/fhir+json`));
   });
   app.use(express.json({ limit: deps.bodyLimitBytes, type: JSON_TYPES, strict: true }));
 
-  app.get('/health', (_req, res) => {
-    res.status(200).type('application/health+json').send(JSON.stringify({ status: 'pass', version: ENGINE_VERSION, fhirBaseUrl: deps.client().baseUrl }));
+  app.get('/health', async (_req, res) => {
+    const fhir = await fhirReachable(deps.client());
+    const body = { status: fhir.ok ? 'pass' : 'fail', version: ENGINE_VERSION, checks: { 'fhir-server': [{ status: fhir.ok ? 'pass' : 'fail', output: fhir.detail }] } };
+    res.status(fhir.ok ? 200 : 503).type('application/health+json').send(JSON.stringify(body));
   });
 
   app.post(/^\/fhir\/CarePlan\/([A-Za-z0-9\-.]{1,64})\/\$progress$/, async (req, res) => {

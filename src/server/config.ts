@@ -14,6 +14,7 @@
  * | LOG_LEVEL           | info         | info, warn, error or silent                                         |
  */
 import Ajv from 'ajv';
+import { safeForToken } from '../client';
 
 export interface ServiceConfig {
   port: number;
@@ -72,6 +73,9 @@ export function loadConfig(env: Record<string, string | undefined>): ServiceConf
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const v = input as Record<string, string | number | boolean>;
+  if (typeof v.FHIR_BEARER_TOKEN === 'string' && typeof v.FHIR_BASE_URL === 'string' && !safeForToken(v.FHIR_BASE_URL)) {
+    throw new ConfigError(`invalid configuration: FHIR_BEARER_TOKEN would be sent in clear text: FHIR_BASE_URL must use https unless it is on this machine (got '${v.FHIR_BASE_URL}')`);
+  }
   return {
     port: v.PORT as number,
     host: v.HOST as string,

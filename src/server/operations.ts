@@ -24,7 +24,9 @@ export interface ProgressInput {
 }
 
 /** The operation's input from the query and an optional Parameters body (`now` dateTime, `dryRun` boolean). */
-export function progressInput(query: Record<string, unknown>, body: unknown): ProgressInput {
+export function progressInput(query: Record<string, unknown>, given: unknown): ProgressInput {
+  // express reads an empty JSON body as {}: many FHIR clients send the content type with no body.
+  const body = isJsonObject(given) && Object.keys(given).length === 0 ? undefined : given;
   const params = isJsonObject(body) && body.resourceType === 'Parameters' ? ((body as unknown as Parameters).parameter ?? []) : [];
   if (body !== undefined && !(isJsonObject(body) && body.resourceType === 'Parameters')) {
     throw badRequest('the body of $progress on a plan must be empty or a Parameters resource');

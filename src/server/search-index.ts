@@ -12,6 +12,9 @@ import type { Resource } from '@medplum/fhirtypes';
 import { referenceKey } from '../fhir/reference';
 
 
+/** Tags are matched without regard to case, as Medplum's token search does. */
+const tagKey = (system: string, code: string): string => `${system}|${code}`.toLowerCase();
+
 function add(index: Map<string, Set<string>>, key: string, value: string): void {
   let set = index.get(key);
   if (!set) index.set(key, (set = new Set()));
@@ -26,15 +29,17 @@ export class SearchIndex {
   add(resource: Resource): void {
     if (resource.id === undefined) return;
     const self = `${resource.resourceType}/${resource.id}`;
-    const walk = (value: unknown, key: string): void => {
-      if (key === 'reference' && typeof value === 'string') {
-        const target = referenceKey(value);
+    // Every string shaped like a reference, whatever its key: reference search parameters also match
+    // canonical and uri elements (instantiatesCanonical), which are plain strings.
+    const walk = (value: unknown): void => {
+      if (typeof value === 'string') {
+        const target = value.length < 512 ? referenceKey(value) : undefined;
         if (target !== undefined) add(this.byReference, target, self);
-      } else if (Array.isArray(value)) value.forEach((v) => walk(v, key));
-      else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, k);
+      } else if (Array.isArray(value)) value.forEach(walk);
+      else if (value !== null && typeof value === 'object') Object.values(value).forEach(walk);
     };
-    walk(resource, '');
-    for (const tag of resource.meta?.tag ?? []) add(this.byTag, `${tag.system ?? ''}|${tag.code ?? ''}`, self);
+    walk(resource);
+    for (const tag of resource.meta?.tag ?? []) add(this.byTag, tagKey(tag.system ?? '', tag.code ?? ''), self);
   }
 
   /**
@@ -55,10 +60,10 @@ export class SearchIndex {
     const values = filter.value.split(',');
     if (filter.code === '_tag') {
       if (!values.every((v) => /^[^|]+\|[^|]+$/.test(v))) return undefined;
-      return new Set(values.flatMap((v) => [...(this.byTag.get(v) ?? [])]));
+      return new Set(values.flatMap((v) => [...(this.byTag.get(v.toLowerCase()) ?? [])]));
     }
     if (getSearchParameter(resourceType, filter.code)?.type !== 'reference') return undefined;
-    const keys = values.map(referenceKey);
+    const keys = values.map((v) => referenceKey(v));
     if (keys.some((k) => k === undefined)) return undefined;
     return new Set(keys.flatMap((k) => [...(this.byReference.get(k ?? '') ?? [])]));
   }

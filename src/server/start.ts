@@ -33,6 +33,8 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
@@ -68,6 +70,7 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     clock,
     bodyLimitBytes: config.bodyLimitBytes,
     ...(embedded ? { embedded } : {}),
+    ...(LOOPBACK.includes(config.host) ? { allowedHosts: ['localhost', '127.0.0.1', '[::1]'] } : {}),
   });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
