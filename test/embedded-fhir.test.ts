@@ -11,6 +11,7 @@ import type {
   CapabilityStatement,
   CarePlan,
   Observation,
+  OperationDefinition,
   OperationOutcome,
   Parameters,
   ParametersParameter,
@@ -158,6 +159,18 @@ describe('GET /fhir/metadata', () => {
       ...(capability.rest?.[0]?.resource ?? []).flatMap((r) => r.operation ?? []),
     ].map((o) => o.name);
     expect(everyOperation).toContain('validate');
+  });
+
+  it("serves the progress operation's OperationDefinition at the canonical it declares, valid FHIR R4", async () => {
+    const declared = (resource('CarePlan')?.operation ?? []).find((o) => o.name === 'progress')?.definition ?? '';
+    const reply = await call(`${fhir}/OperationDefinition/CarePlan-progress`);
+    expect(reply.status).toBe(200);
+    const definition = reply.body as OperationDefinition;
+    expect(definition.url).toBe(declared);
+    expect(definition.code).toBe('progress');
+    expect(definition.parameter?.map((p) => p.name)).toEqual(['now', 'dryRun', 'bundle', 'return']);
+    const outcome = (await call(`${fhir}/OperationDefinition/$validate`, { body: definition })).body as OperationOutcome;
+    expect(outcome.issue.filter((i) => i.severity === 'error')).toEqual([]);
   });
 });
 

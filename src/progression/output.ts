@@ -3,25 +3,17 @@
  * Provenance per decision. See: IG-CONTRACT.md "Progression output"; https://hl7.org/fhir/R4/http.html#transaction
  *
  * Write order. Servers process a transaction by method, DELETE, then POST, then PUT (FHIR R4 http
- * "transaction processing rules"; HAPI and Medplum both do), keeping entry order within each method.
- * Atomic servers (HAPI, Medplum on Postgres) apply all or nothing. Medplum's MemoryRepository is not
- * atomic: it stops at the first failure and keeps what it applied. The entries are laid out so that
- * such a failure leaves the old plan in force:
- *  1. POST the new orders. Harmless if the write stops later: current orders are the ones the plan's
- *     activity lists, and nothing lists an orphan.
- *  2. PUT the current orders `on-hold` (refer only). Safe on its own: pausing exercise after a red flag
- *     is the conservative state, and the next run, seeing the same red flag, refers again.
- *  3. PUT the plan, guarded by If-Match: the commit point. A 412 here (the plan changed since it was
- *     read) stops the write with the plan and its orders as they were.
+ * "transaction processing rules"; HAPI and Medplum both do), keeping entry order within each method, and
+ * apply it all or nothing (HAPI; Gradus's embedded server through its store). The entries are laid out so
+ * that even a server that stopped at a failing entry would leave the old plan in force:
+ *  1. POST the new orders: orphans until the plan lists them.
+ *  2. PUT the current orders `on-hold` (refer only): pausing exercise after a red flag is the conservative state.
+ *  3. PUT the plan, guarded by If-Match: the commit point. A 412 here stops the write.
  *  4. PUT the replaced orders `completed` (If-Match): only meaningful once the plan lists their successors.
- *  5. POST the Provenances, each a conditional create on its evaluation key (meta.tag + ifNoneExist), hold
- *     or not, so a re-run on the same data writes nothing new. Being POSTs, a non-atomic server applies them
- *     before the PUTs, so a failed plan PUT can leave them behind; a changed order's Provenance therefore
- *     targets only its successor (which `replaces` the old order), so it stays attached to an orphan.
- * Measured on Medplum fhir-router 4.5.2 + MemoryRepository: a stale plan gives 412, the plan and its
- * orders stay as they were, the new order and the Provenances remain. Medplum also refuses a transaction
- * with a conditional create and more than 8 entries; for Medplum write with split-write.ts (changes as a
- * transaction, then the Provenances as a batch), which also writes no Provenance when the commit fails.
+ *  5. POST the Provenances, each a conditional create on its evaluation key (meta.tag + ifNoneExist), so a
+ *     re-run on the same data writes nothing new; a changed order's Provenance targets its successor.
+ * How src/client sends this (the changes and their Provenances as one transaction, holds as a batch of
+ * conditional creates) is in src/client/write-plan.ts and implementation-guide.md "Writing to a FHIR server".
  *
  * If-Match uses `meta.versionId`. A resource without one (a hand-made collection Bundle) is written
  * without If-Match, unless `requireVersions` is set (the Bundle came from a server): then it is an error.

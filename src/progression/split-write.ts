@@ -1,13 +1,9 @@
 /**
- * The engine's transaction as two writes, for servers that cannot take it in one: first the changes
- * (a transaction with no conditional entry), then, once they are committed, the Provenances (a batch of
- * conditional creates) with the new orders' urn:uuid references replaced by the ids the server assigned.
- *
- * Why: Medplum (fhir-router 4.5.2, embedded or not) rejects a transaction that holds a conditional create
- * and more than 8 entries ("Transaction requires strict isolation but has too many entries"), and its
- * MemoryRepository applies creates before updates without rolling back, so a failed plan PUT would leave
- * Provenances of changes that never happened. Written in two steps, a failed commit writes no Provenance.
- * See: https://hl7.org/fhir/R4/http.html#transaction and IG-CONTRACT.md "Progression output".
+ * The engine's transaction in two parts: the changes (new orders and updates, no conditional entry), and
+ * the Provenances as a batch of conditional creates, with references to the new orders (urn:uuid) replaced
+ * by the ids a server assigned when a changes' response is given. src/client writes the changes and their
+ * Provenances in one transaction and uses the batch for runs where every order holds.
+ * See: https://hl7.org/fhir/R4/http.html#transaction and implementation-guide.md "Progression output".
  */
 import type { Bundle, BundleEntry, Provenance } from 'fhir/r4';
 import { badRequest } from '../fhir/outcome';

