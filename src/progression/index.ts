@@ -4,4 +4,4 @@ export type { ProgressOptions, ProgressResult, PlanDecision, OrderDecision } fro
 export { DEFAULT_POLICY } from './types';
 export type { DecisionCode, Domain, Dose, Duration, Evaluation, IntensityMeasure, Mode, OrderEvaluation, Phase, PlanEvaluation, Policy, Range } from './types';
 export { describeDose, readDose } from './dose';
-export { changesTransaction, provenanceBatch } from './split-write';
+export { changesTransaction, provenanceBatch } from './write';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { apply, applyTransaction } from '../../test/support/fhir-apply';
 import { EVALUATION_KEY_SYSTEM, EXT } from '../fhir/codes';
 import { OperationOutcomeError } from '../fhir/outcome';
-import { readDose } from './dose';
+import { readDose } from './dose/dose';
 import { ENGINE_VERSION, isDateTimeWithOffset, progress } from './progress';
 
 const DEMO_DIR = join(__dirname, '..', '..', 'fixtures', 'demo');

@@ -5,12 +5,12 @@
  */
 import type { Bundle, Resource } from 'fhir/r4';
 import { badRequest } from '../fhir/outcome';
-import { parseDateTime } from './days';
+import { parseDateTime } from './read';
 import { copyDose } from './dose';
-import { evaluate } from './evaluate';
-import { readEvidence, type Evidence } from './evidence';
-import { exerciseName } from './order-context';
-import { buildTransaction } from './output';
+import { evaluate } from './rules';
+import { readEvidence, type Evidence } from './read';
+import { exerciseName } from './rules';
+import { buildTransaction } from './write';
 import type { DecisionCode, Domain, Dose, Evaluation, Phase, Policy } from './types';
 
 /** The engine version, shown in every Provenance as `Gradus <version>` (kept equal to package.json by a test). */

@@ -4,11 +4,11 @@
  */
 import type { Bundle, CarePlan, Extension, FhirResource, Observation, ObservationComponent, Patient, ServiceRequest } from 'fhir/r4';
 import { CS, EXERCISE_THERAPY, EXT, GRADUS_CODE, LOINC, LOINC_CODE, PROFILE, SNOMED, UCUM } from '../fhir/codes';
-import { addDays } from './days';
+import { addDays } from './read';
 import { doseExtension } from './dose';
-import { evaluate } from './evaluate';
-import { readEvidence } from './evidence';
-import type { Evidence } from './evidence-types';
+import { evaluate } from './rules';
+import { readEvidence } from './read';
+import type { Evidence } from './read';
 import type { Domain, Dose, Evaluation, Phase, Policy } from './types';
 
 /** The evaluation time of every test: day 0 is 2026-11-20. */
