@@ -2,7 +2,7 @@
  * Clinical-rules audit, the Increments table, each row and its boundaries: each case is worked out by hand
  * from a sentence of CLINICAL-RULES.md (cited in its `rule`), not from the engine's code, and runs through the
  * whole engine.
- * See: /work/shared/CLINICAL-RULES.md "Increments (one step)", "Rounding"; implementation-guide.md "Extensions
+ * See: docs/clinical-rules.md "Increments (one step)", "Rounding"; implementation-guide.md "Extensions
  * to the contract".
  */
 import { progress } from '../../src/progression/progress';
@@ -41,6 +41,22 @@ const progressSteps: StepRow[] = [
   strength({ sets: 3, reps: 10, load: 4, step: 3 }, 12, 'progress', { sets: 3, reps: 12, load: 4, step: 4 }, 'adds 2 reps instead when the load rise would exceed 10% (4 -> 4.5 kg is 12.5%)', ['12.5% > 10%']),
   strength({ sets: 2, reps: 15, load: 10, step: 3 }, 15, 'progress', { sets: 3, reps: 15, load: 10, step: 4 }, 'adds a set once reps reach 15 (2-for-2 not met)'),
   strength({ sets: 3, reps: 14, load: 10, step: 3 }, 14, 'progress', { sets: 3, reps: 15, load: 10, step: 4 }, 'adds reps up to 15'),
+  {
+    ...strength({ sets: 3, reps: 15, load: 2, step: 6 }, 17, 'progress', { sets: 3, reps: 10, load: 2.5, step: 7 }, 'raises a light load at the top of the ladder past 10% and returns reps to 10 (3 x 15 at 2 kg -> 3 x 10 at 2.5 kg)', ['load 2 kg -> 2.5 kg', 'double progression', 'reps 15 -> 10']),
+    rule: 'Increments: at the top with load (3 sets of 15), a progress raises the load by the 2-for-2 step even when > 10% and returns the reps to 10',
+  },
+  {
+    ...strength({ sets: 3, reps: 15, load: 2, step: 6 }, 15, 'progress', { sets: 3, reps: 10, load: 2.5, step: 7 }, 'raises the load at the top of the ladder also when 2-for-2 is not met (15 of 15 + 2)', ['double progression']),
+    rule: 'Increments: at the top with load (3 sets of 15), a progress raises the load ... and returns the reps to 10',
+  },
+  {
+    ...strength({ sets: 3, reps: 14, load: 2, step: 6 }, 16, 'progress', { sets: 3, reps: 15, load: 2, step: 7 }, 'just misses the top at 14 reps: the load would rise 25% > 10%, so reps +2 up to 15', ['25% > 10%']),
+    rule: 'Increments: strength with load: if that rise is > 10%, reps +2 instead (not yet at the top)',
+  },
+  {
+    ...strength({ sets: 2, reps: 15, load: 2, step: 6 }, 17, 'progress', { sets: 3, reps: 15, load: 2, step: 7 }, 'just misses the top with 2 sets of 15: a set is added instead', ['sets 2 -> 3']),
+    rule: 'Increments: strength with load: reps +2 instead, up to 15, then sets +1 up to 3 (not yet at the top)',
+  },
   { name: 'adds 2 reps without load (10 -> 12)', rule: 'Increments: strength, no load: reps +2 up to 15', exercise: 'wall-push-up', dose: { sets: 2, reps: 10, step: 1 }, session: ok, decision: 'progress', to: { sets: 2, reps: 12, step: 2 } },
   { name: 'stops reps at 15 without load (14 -> 15)', rule: 'Increments: strength, no load: reps +2 up to 15', exercise: 'wall-push-up', dose: { sets: 2, reps: 14, step: 1 }, session: ok, decision: 'progress', to: { sets: 2, reps: 15, step: 2 } },
   { name: 'adds a set at 15 reps without load', rule: 'Increments: strength, no load: then sets +1 up to 3', exercise: 'wall-push-up', dose: { sets: 2, reps: 15, step: 4 }, session: ok, decision: 'progress', to: { sets: 3, reps: 15, step: 5 } },

@@ -46,9 +46,18 @@ describe('progressDose, strength with load and 2-for-2 met', () => {
     expectMoved(progressDose(dose, 'strength', { twoForTwo: true }), expected, changes);
   });
 
-  it('is at the top at 15 reps and 3 sets when the load cannot rise by 10% or less', () => {
-    const dose = { sets: 3, reps: 15, load: 4, step: 7 };
-    expect(progressDose(dose, 'strength', { twoForTwo: true })).toEqual({ dose, changes: [], atTop: true });
+});
+
+describe('progressDose, strength with load at the top of the ladder (3 x 15): double progression', () => {
+  it.each<[string, Dose, boolean, Dose, string[]]>([
+    ['light load, 2-for-2 met: load past 10%, reps back to 10', { sets: 3, reps: 15, load: 2, step: 7 }, true, { sets: 3, reps: 10, load: 2.5, step: 8 }, ['load 2 kg -> 2.5 kg (+25%, rounded up to 0.5 kg; at the top of the ladder, 3 x 15, the load rises even past 10%: double progression)', 'reps 15 -> 10 (back to 10 with the heavier load)']],
+    ['light load, 2-for-2 not met: the same step', { sets: 3, reps: 15, load: 4, step: 7 }, false, { sets: 3, reps: 10, load: 4.5, step: 8 }, ['load 4 kg -> 4.5 kg (+12.5%, rounded up to 0.5 kg; at the top of the ladder, 3 x 15, the load rises even past 10%: double progression)', 'reps 15 -> 10 (back to 10 with the heavier load)']],
+    ['heavy load, 2-for-2 not met: +5%, reps back to 10', { sets: 3, reps: 15, load: 8 }, false, { sets: 3, reps: 10, load: 8.5, step: 2 }, ['load 8 kg -> 8.5 kg (+6.3%, rounded up to 0.5 kg; at the top of the ladder, 3 x 15, the load rises even past 10%: double progression)', 'reps 15 -> 10 (back to 10 with the heavier load)']],
+    ['heavy load, 2-for-2 met within 10%: the load rule first, reps stay 15', { sets: 3, reps: 15, load: 20, step: 3 }, true, { sets: 3, reps: 15, load: 21, step: 4 }, ['load 20 kg -> 21 kg (+5%, rounded up to 0.5 kg)']],
+    ['just misses: 14 reps climb the ladder instead', { sets: 3, reps: 14, load: 2 }, true, { sets: 3, reps: 15, load: 2, step: 2 }, ['reps 14 -> 15 (+2, up to 15; load 2 kg -> 2.5 kg would be +25% > 10%)']],
+    ['just misses: 2 sets of 15 add a set instead', { sets: 2, reps: 15, load: 2 }, true, { sets: 3, reps: 15, load: 2, step: 2 }, ['sets 2 -> 3 (+1; load 2 kg -> 2.5 kg would be +25% > 10%)']],
+  ])('%s', (_name, dose, twoForTwo, expected, changes) => {
+    expectMoved(progressDose(dose, 'strength', { twoForTwo }), expected, changes);
   });
 });
 
@@ -69,7 +78,6 @@ describe('progressDose, strength without 2-for-2 or without load', () => {
 
   it.each<[string, Dose]>([
     ['15 reps and 3 sets, no load', { sets: 3, reps: 15, step: 9 }],
-    ['15 reps and 3 sets, load without 2-for-2', { sets: 3, reps: 15, load: 8 }],
     ['more than 15 reps and 3 sets', { sets: 3, reps: 20 }],
   ])('is at the top of the ladder with %s', (_name, dose) => {
     expect(progressDose(dose, 'strength', { twoForTwo: false })).toEqual({ dose, changes: [], atTop: true });
@@ -330,7 +338,8 @@ describe('properties over random doses', () => {
         const r = progressDose(d, dom, { twoForTwo });
         if (r.atTop) return expect(r.dose).toEqual(d);
         expect(isLower(d, r.dose, dom)).toBe(true);
-        expect(r.changes).toHaveLength(1);
+        // One phrase per moved variable: one, or two for double progression (load and reps).
+        expect(r.changes.length).toBe(d.load !== undefined && r.dose.reps !== d.reps && r.dose.load !== d.load ? 2 : 1);
         expect(r.dose.step).toBe((d.step ?? 1) + 1);
       }),
     );

@@ -1,7 +1,7 @@
 /**
  * One step of dose arithmetic: progress, regress, flare, deload, return-to-load. Each function returns
  * the new dose and one clinician-readable phrase per changed variable; inputs are never mutated.
- * See: /work/shared/CLINICAL-RULES.md, "Increments (one step)", "Rounding" and plan-level rules 2-5.
+ * See: docs/clinical-rules.md, "Increments (one step)", "Rounding" and plan-level rules 2-5.
  *
  * Readings of the spec (where it is silent or open):
  * - "reps +1 up to 15, then sets +1 up to 3": reps stop at 15 and stay at 15 when sets go up (the spec
@@ -9,6 +9,10 @@
  * - An absent `sets` counts as 1 set (so the ladder adds a second set, and deload cuts reps).
  * - Strength with load, 2-for-2 met, but the load rise > 10%: "reps +2 instead" climbs the no-load ladder
  *   (reps +2 up to 15, then sets +1 up to 3); at 15 reps and 3 sets the dose is at the top.
+ * - Double progression at the top with load (3 sets of 15 and a load): any progress there raises the load by
+ *   the 2-for-2 step (+5%, rounded up to 0.5 kg, at least +0.5 kg), also above 10%, and puts the reps back to
+ *   10 (3 x 15 at 2 kg -> 3 x 10 at 2.5 kg), whether or not 2-for-2 was met: the reps ladder is exhausted, so
+ *   load is the only way up. A 2-for-2 rise within 10% at the top keeps the reps at 15 (the load rule comes first).
  * - Strength without reps (held positions such as a side plank) moves its hold duration as mobility does.
  * - Endurance without a duration moves reps by 1. Endurance "at least +1 min, at most +5 min" and the
  *   mobility "at least +5 s" apply to the increment before rounding; rounding then keeps one unit.
@@ -46,6 +50,8 @@ export interface FlareOptions {
 export const REPS_TOP = 15;
 export const SETS_TOP = 3;
 export const REPS_REGRESS_MIN = 5;
+/** Reps after a double-progression load rise at the top of the ladder. */
+export const REPS_AFTER_LOAD_RISE = 10;
 /** Endurance progress: at least +1 min, at most +5 min per step. */
 const ENDURANCE_MIN_STEP_MIN = 1;
 const ENDURANCE_MAX_STEP_MIN = 5;
@@ -57,6 +63,8 @@ const EPSILON = 1e-9;
 interface Moved {
   dose: Dose;
   change: string;
+  /** Phrases of further variables the same step moved (double progression moves load and reps). */
+  more?: string[];
 }
 
 interface MoveSpec {
@@ -191,25 +199,44 @@ function volumeUp(dose: Dose, repsIncrement: number, why?: string): Moved | unde
   return move(dose, { variable: 'sets', from: sets, to: sets + 1, notes: ['+1'], bound: SETS_TOP, why });
 }
 
+/** The 2-for-2 load step: +5%, rounded up to 0.5 kg, at least +0.5 kg. */
+function loadStep(dose: Dose, load: number): { to: number; percent: string; head: string; withinTenPercent: boolean } {
+  let to = roundUpLoad(load * 1.05);
+  if (to - load < ROUNDING_UNIT.kg - EPSILON) to = roundUpLoad(load + ROUNDING_UNIT.kg);
+  const rise = to - load;
+  return {
+    to,
+    percent: formatNumber(Number(((rise / load) * 100).toFixed(1))),
+    head: movePhrase(dose, 'load', load, to),
+    withinTenPercent: rise <= 0.1 * load + EPSILON,
+  };
+}
+
+/** 15 reps and 3 sets: the volume ladder has no rung left. */
+const atLadderTop = (dose: Dose): boolean => dose.reps !== undefined && dose.reps >= REPS_TOP && (dose.sets ?? 1) >= SETS_TOP;
+
 function progressStrength(dose: Dose, twoForTwo: boolean): Moved | undefined {
   if (dose.load === undefined) return volumeUp(dose, 2);
-  if (!twoForTwo) return volumeUp(dose, 1);
-  const from = dose.load;
-  let to = roundUpLoad(from * 1.05);
-  if (to - from < ROUNDING_UNIT.kg - EPSILON) to = roundUpLoad(from + ROUNDING_UNIT.kg);
-  const rise = to - from;
-  const percent = formatNumber(Number(((rise / from) * 100).toFixed(1)));
-  const head = movePhrase(dose, 'load', from, to);
-  if (rise <= 0.1 * from + EPSILON) {
-    return { dose: withValue(dose, 'load', to), change: `${head} (+${percent}%, rounded up to 0.5 kg)` };
+  const step = loadStep(dose, dose.load);
+  if (twoForTwo && step.withinTenPercent) {
+    return { dose: withValue(dose, 'load', step.to), change: `${step.head} (+${step.percent}%, rounded up to 0.5 kg)` };
   }
-  return volumeUp(dose, 2, `${head} would be +${percent}% > 10%`);
+  if (atLadderTop(dose)) {
+    const heavier = withValue(withValue(dose, 'load', step.to), 'reps', REPS_AFTER_LOAD_RISE);
+    return {
+      dose: heavier,
+      change: `${step.head} (+${step.percent}%, rounded up to 0.5 kg; at the top of the ladder, ${dose.sets ?? 1} x ${REPS_TOP}, the load rises even past 10%: double progression)`,
+      more: [`${movePhrase(dose, 'reps', dose.reps ?? REPS_TOP, REPS_AFTER_LOAD_RISE)} (back to ${REPS_AFTER_LOAD_RISE} with the heavier load)`],
+    };
+  }
+  if (!twoForTwo) return volumeUp(dose, 1);
+  return volumeUp(dose, 2, `${step.head} would be +${step.percent}% > 10%`);
 }
 
 /** The outcome of a rule that moved (or could not move) the dose. */
 function result(dose: Dose, moved: Moved | undefined, step: (d: Dose) => Dose = (d) => d): DoseChange {
   if (!moved) return { dose: copyDose(dose), changes: [], atTop: true };
-  return { dose: step(moved.dose), changes: [moved.change], atTop: false };
+  return { dose: step(moved.dose), changes: [moved.change, ...(moved.more ?? [])], atTop: false };
 }
 
 /** One increment up per the Increments table; `step` +1 (an absent step counts as 1). */
