@@ -1,7 +1,7 @@
 /**
  * `gradus validate` as a user runs it (a child process on the built CLI): exit 0 on the examples, 1 with an
  * `<severity> <file> <expression>: <message>` line on each invalid fixture, 2 with one line on stderr for
- * input that is not a FHIR resource (DESIGN.md, CLI contract).
+ * input that is not a FHIR resource (README.md "Command line").
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

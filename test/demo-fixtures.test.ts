@@ -1,5 +1,5 @@
 /**
- * The demo patients (fixtures/demo) run at their Bundle.timestamp give the decisions CLINICAL-RULES.md
+ * The demo patients (fixtures/demo) run at their Bundle.timestamp give the decisions docs/clinical-rules.md
  * prescribes. Expectations are worked out by hand from the rules (the comments give the arithmetic),
  * not taken from the engine's output.
  */

@@ -1,6 +1,6 @@
 /**
  * The published examples: every file in examples/ is valid against the Gradus profiles, and the patient
- * Bundle is a coherent, plausible three-week history (IG-CONTRACT.md; CLINICAL-RULES.md).
+ * Bundle is a coherent, plausible three-week history (implementation-guide.md "Examples"; docs/clinical-rules.md).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

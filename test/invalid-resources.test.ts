@@ -1,6 +1,6 @@
 /**
  * The validator against hand-made invalid resources: each fixture in test/invalid carries one defect and
- * must produce an error at the expression the manifest names (IG-CONTRACT.md; issue expression convention).
+ * must produce an error at the expression the manifest names (the issue expression convention of implementation-guide.md "Validating").
  */
 import type { OperationOutcome } from 'fhir/r4';
 import { PROFILE } from '../src/fhir/codes';

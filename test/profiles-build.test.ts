@@ -1,6 +1,6 @@
 /**
  * The committed profiles are exactly what SUSHI builds from the FSH, and they carry the ids, urls,
- * codes and constraints IG-CONTRACT.md fixes. See: /work/shared/IG-CONTRACT.md
+ * codes and constraints the contract fixes. See: implementation-guide.md "Profiles", "Extensions", "Terminology".
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

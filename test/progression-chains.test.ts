@@ -1,5 +1,5 @@
 /**
- * Chained evaluations (CLINICAL-RULES.md over weeks): run progress(), apply its transaction as a FHIR
+ * Chained evaluations (docs/clinical-rules.md over weeks): run progress(), apply its transaction as a FHIR
  * server would, add the following days' logs, run again. Each chain checks the phase, the decisions and
  * the doses at every step, worked out by hand from the rules.
  */

@@ -1,6 +1,6 @@
 /**
  * The JSON file `gradus progress --policy` takes: overrides of the progression policy, checked with ajv.
- * See: CLINICAL-RULES.md (the defaults) and IG-CONTRACT.md `progression-policy`.
+ * See: docs/clinical-rules.md "Defaults at a glance"; implementation-guide.md "Extensions" (`progression-policy`).
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { INTENSITY_MEASURES, MODES } from '../fhir/codes';

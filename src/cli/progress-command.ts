@@ -2,7 +2,7 @@
  * `gradus progress <bundle.json> [--now <ISO>] [--policy <file.json>] [--summary]`: runs the engine on a
  * patient's Bundle and prints the transaction Bundle (or, with --summary, a readable table).
  * The clock is read here, at the edge, only when neither --now nor Bundle.timestamp gives the time.
- * See: DESIGN.md "Contracts other code and people rely on" (CLI).
+ * See: README.md "Command line".
  */
 import type { Bundle, CarePlan } from 'fhir/r4';
 import { readFile } from 'node:fs/promises';

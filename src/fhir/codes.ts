@@ -1,6 +1,6 @@
 /**
- * Canonical URLs, systems and codes of the Gradus IG, exactly as IG-CONTRACT.md fixes them.
- * Every other module takes its names from here; nothing else spells a URL.
+ * Canonical URLs, systems and codes of the Gradus IG, exactly as the contract fixes them
+ * (implementation-guide.md "Terminology"). Every other module takes its names from here; nothing else spells a URL.
  */
 
 export const CANONICAL_BASE = 'https://gradus.health/fhir';

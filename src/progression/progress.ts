@@ -1,7 +1,9 @@
 /**
  * The engine's one public function: a patient's Bundle at `now` -> decisions and the transaction Bundle
  * that applies them. Pure: no I/O, no clock, never mutates its input.
- * See: DESIGN.md "The flow of data"; CLINICAL-RULES.md; IG-CONTRACT.md "Progression output".
+ * It wires the rooms in the order the data flows: read/ (Bundle -> evidence), rules/ (evidence -> decisions),
+ * write/ (decisions -> FHIR), with dose/ used by all three.
+ * See: docs/clinical-rules.md; implementation-guide.md "Progression output".
  */
 import type { Bundle, Resource } from 'fhir/r4';
 import { badRequest } from '../fhir/outcome';

@@ -31,7 +31,7 @@ export interface Dose {
   step?: number;
 }
 
-/** The plan's `progression-policy`, with every default filled in (CLINICAL-RULES.md). */
+/** The plan's `progression-policy`, with every default filled in (docs/clinical-rules.md "Defaults at a glance"). */
 export interface Policy {
   mode: Mode;
   painCeiling: number;

@@ -1,8 +1,8 @@
 /**
  * Clinical-rules audit, days in their own UTC offset, daily pain and B's window: each case is worked out by
- * hand from a sentence of CLINICAL-RULES.md (cited in its `rule`), not from the engine's code, and runs
+ * hand from a sentence of docs/clinical-rules.md (cited in its `rule`), not from the engine's code, and runs
  * through the whole engine.
- * See: /work/shared/CLINICAL-RULES.md "Terms" (day, daily pain, B, M); implementation-guide.md "Extensions to
+ * See: docs/clinical-rules.md "Terms" (day, daily pain, B, M); implementation-guide.md "Extensions to
  * the contract".
  */
 import type { Bundle } from 'fhir/r4';

@@ -1,8 +1,8 @@
 /**
  * Clinical-rules audit, plan rules 5-7 (deload, end of deload, baseline): each case is worked out by hand from
- * a sentence of CLINICAL-RULES.md (cited in its `rule`), not from the engine's code, and runs through the
+ * a sentence of docs/clinical-rules.md (cited in its `rule`), not from the engine's code, and runs through the
  * whole engine.
- * See: /work/shared/CLINICAL-RULES.md "Plan-level rules" 5-7; implementation-guide.md "Extensions to the
+ * See: docs/clinical-rules.md "Plan-level rules" 5-7; implementation-guide.md "Extensions to the
  * contract".
  */
 import type { Bundle, CarePlan } from 'fhir/r4';
@@ -108,7 +108,7 @@ const deload: Case[] = [
   },
   {
     name: 'writes phase-since = now when the phase changes (deload)',
-    rule: 'IG-CONTRACT phase-since: written on every phase change',
+    rule: 'implementation-guide.md Extensions, phase-since: written on every phase change',
     bundle: () => deloadable({ planStart: 21, phaseSince: 21 }).build(),
     check: (r) => expect(readPhaseSince(planWritten(r) as CarePlan)).toBe(NOW),
   },

@@ -1,8 +1,8 @@
 /**
  * Clinical-rules audit, plan rules 2-4 (flare, during a flare, return to load) and endurance intensity: each
- * case is worked out by hand from a sentence of CLINICAL-RULES.md (cited in its `rule`), not from the engine's
+ * case is worked out by hand from a sentence of docs/clinical-rules.md (cited in its `rule`), not from the engine's
  * code, and runs through the whole engine.
- * See: /work/shared/CLINICAL-RULES.md "Plan-level rules" 2-4, "Intensity for endurance";
+ * See: docs/clinical-rules.md "Plan-level rules" 2-4, "Intensity for endurance";
  * implementation-guide.md "Extensions to the contract".
  */
 import type { Bundle, CarePlan, Provenance } from 'fhir/r4';

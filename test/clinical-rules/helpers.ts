@@ -1,8 +1,8 @@
 /**
  * Shared by the clinical-rules audit (test/clinical-rules/*.test.ts): one patient at one `now`, the orders the
- * cases reuse, and the assertions. Each case is worked out by hand from a sentence of CLINICAL-RULES.md (cited
+ * cases reuse, and the assertions. Each case is worked out by hand from a sentence of docs/clinical-rules.md (cited
  * in its `rule`), not from the engine's code, and runs through the whole engine.
- * See: /work/shared/CLINICAL-RULES.md; implementation-guide.md "Extensions to the contract" for the readings.
+ * See: docs/clinical-rules.md; implementation-guide.md "Extensions to the contract" for the readings.
  */
 import type { Bundle, CarePlan, Observation } from 'fhir/r4';
 import { EXT } from '../../src/fhir/codes';
@@ -70,7 +70,7 @@ export function expectOrder(r: ProgressResult, id: string, decision: DecisionCod
 
 export interface Case {
   name: string;
-  /** The sentence of CLINICAL-RULES.md the case checks. */
+  /** The sentence of docs/clinical-rules.md the case checks. */
   rule: string;
   bundle: () => Bundle;
   check: (r: ProgressResult) => void;

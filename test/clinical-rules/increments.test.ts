@@ -1,6 +1,6 @@
 /**
  * Clinical-rules audit, the Increments table, each row and its boundaries: each case is worked out by hand
- * from a sentence of CLINICAL-RULES.md (cited in its `rule`), not from the engine's code, and runs through the
+ * from a sentence of docs/clinical-rules.md (cited in its `rule`), not from the engine's code, and runs through the
  * whole engine.
  * See: docs/clinical-rules.md "Increments (one step)", "Rounding"; implementation-guide.md "Extensions
  * to the contract".

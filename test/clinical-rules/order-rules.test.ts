@@ -1,9 +1,9 @@
 /**
  * Clinical-rules audit, order rules in phase build (pain-guided): qualification, rules 1-4, alternating focus,
- * output: each case is worked out by hand from a sentence of CLINICAL-RULES.md (cited in its `rule`), not from
+ * output: each case is worked out by hand from a sentence of docs/clinical-rules.md (cited in its `rule`), not from
  * the engine's code, and runs through the whole engine.
- * See: /work/shared/CLINICAL-RULES.md "Order-level rules in phase build", "Alternating focus"; IG-CONTRACT.md
- * "Progression output"; implementation-guide.md "Extensions to the contract".
+ * See: docs/clinical-rules.md "Order-level rules in phase build", "Alternating focus"; implementation-guide.md
+ * "Progression output", "Extensions to the contract".
  */
 import type { Bundle } from 'fhir/r4';
 import { progress } from '../../src/progression/progress';
@@ -268,11 +268,11 @@ const orderRules: Case[] = [
   },
 ];
 
-/** The output contract of a progress and a hold (IG-CONTRACT.md "Progression output"). */
+/** The output contract of a progress and a hold (implementation-guide.md "Progression output"). */
 const output: Case[] = [
   {
     name: 'writes a progress as a new order that replaces the old one (completed) and the plan pointing at it',
-    rule: 'IG-CONTRACT Progression output: a progressed order becomes a new order whose replaces points at the old one; the old one is PUT completed; the plan is PUT with its activity updated',
+    rule: 'implementation-guide.md Progression output: a progressed order becomes a new order whose replaces points at the old one; the old one is PUT completed; the plan is PUT with its activity updated',
     bundle: () => oneOrder(SQ, SQ_DONE),
     check: (r) => {
       const successor = successorEntry(r.transaction, 'sq');
@@ -284,7 +284,7 @@ const output: Case[] = [
   },
   {
     name: 'changes no order and no plan on a hold',
-    rule: 'IG-CONTRACT Progression output: hold changes no order',
+    rule: 'implementation-guide.md Progression output: hold changes no order',
     bundle: () => patient().order(SQ).session('sq', 2, SQ_DONE).build(),
     check: (r) => {
       const p = parts(r.transaction);

@@ -1,8 +1,8 @@
 /**
  * Clinical-rules audit, plan rule 1 (red flag) and phase referred: each case is worked out by hand from a
- * sentence of CLINICAL-RULES.md (cited in its `rule`), not from the engine's code, and runs through the whole
+ * sentence of docs/clinical-rules.md (cited in its `rule`), not from the engine's code, and runs through the whole
  * engine.
- * See: /work/shared/CLINICAL-RULES.md "How rules combine", "Plan-level rules" 1; implementation-guide.md
+ * See: docs/clinical-rules.md "How rules combine", "Plan-level rules" 1; implementation-guide.md
  * "Extensions to the contract".
  */
 import type { CarePlan } from 'fhir/r4';

@@ -1,7 +1,7 @@
 /**
  * Clinical-rules audit, quota-based mode (graded activity): each case is worked out by hand from a sentence of
- * CLINICAL-RULES.md (cited in its `rule`), not from the engine's code, and runs through the whole engine.
- * See: /work/shared/CLINICAL-RULES.md "Order-level rules, mode quota-based"; implementation-guide.md
+ * docs/clinical-rules.md (cited in its `rule`), not from the engine's code, and runs through the whole engine.
+ * See: docs/clinical-rules.md "Order-level rules, mode quota-based"; implementation-guide.md
  * "Extensions to the contract".
  */
 import { coreDose } from '../support/inspect';

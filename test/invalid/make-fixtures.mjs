@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Derives the invalid fixtures (one defect each) from the valid examples and writes test/invalid/manifest.json
-// with the issue expression each must produce (IG-CONTRACT.md; issue expression convention in the team notes).
+// with the issue expression each must produce (the issue expression convention of implementation-guide.md "Validating").
 // Also writes examples/patient-bundle-minimal.json, the valid base of the Bundle fixtures.
 // Usage: node test/invalid/make-fixtures.mjs (after changing an example or a case below; commit the output).
 import { readFileSync, writeFileSync, mkdirSync, rmSync, readdirSync } from 'node:fs';

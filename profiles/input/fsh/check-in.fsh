@@ -1,4 +1,4 @@
-// The patient's daily self-monitoring log (IG-CONTRACT.md: gradus-daily-check-in).
+// The patient's daily self-monitoring log (implementation-guide.md "gradus-daily-check-in").
 
 Profile: GradusDailyCheckIn
 Parent: Observation

@@ -1,4 +1,4 @@
-// Gradus code systems (IG-CONTRACT.md "CodeSystems"). Each is complete and has a ValueSet of all
+// Gradus code systems (implementation-guide.md "Terminology"). Each is complete and has a ValueSet of all
 // its codes with the same id (valuesets.fsh). The exercise catalogue is in exercise-catalogue.fsh.
 
 RuleSet: CompleteCodeSystem(valueSet)
@@ -29,7 +29,7 @@ Description: "Codes that name Gradus resources (the exercise program, a performe
 CodeSystem: ExerciseDomainCS
 Id: exercise-domain
 Title: "Exercise domain"
-Description: "The four domains of exercise prescription (ACSM, Garber 2011). The domain decides how a dose progresses, regresses and is reduced in a flare or a deload (CLINICAL-RULES.md)."
+Description: "The four domains of exercise prescription (ACSM, Garber 2011). The domain decides how a dose progresses, regresses and is reduced in a flare or a deload (see docs/clinical-rules.md in the Gradus repository)."
 * insert CompleteCodeSystem(ExerciseDomainVS)
 * #strength "Strength" "Resistance exercise: dosed in sets, repetitions and load; progresses by load, then repetitions, then sets."
 * #mobility "Mobility" "Flexibility, range-of-motion and restorative exercise: dosed in hold time or repetitions."
@@ -55,7 +55,7 @@ Description: "What the engine uses to judge endurance intensity."
 CodeSystem: ProgressionPhaseCS
 Id: progression-phase
 Title: "Progression phase"
-Description: "The phase a patient's exercise program is in. The phase decides which progression rules apply (CLINICAL-RULES.md)."
+Description: "The phase a patient's exercise program is in. The phase decides which progression rules apply (see docs/clinical-rules.md in the Gradus repository)."
 * insert CompleteCodeSystem(ProgressionPhaseVS)
 * #baseline "Baseline" "Tolerance tests are being done to set the starting dose of each exercise."
 * #build "Build" "Doses progress, hold or regress with the patient's response."

@@ -1,5 +1,5 @@
-// The starter exercise catalogue (IG-CONTRACT.md "CodeSystems", `exercise`). Each exercise names its
-// domain through the `domain` property, which decides how its dose progresses (CLINICAL-RULES.md).
+// The starter exercise catalogue (implementation-guide.md "Terminology", `exercise`). Each exercise names its
+// domain through the `domain` property, which decides how its dose progresses (docs/clinical-rules.md "Increments (one step)").
 
 RuleSet: InDomain(code, domain, display)
 * #{code} ^property[0].code = #domain

@@ -1,4 +1,4 @@
-// Gradus extensions (IG-CONTRACT.md "Extensions"). Invariants are in invariants.fsh.
+// Gradus extensions (implementation-guide.md "Extensions"). Invariants are in invariants.fsh.
 
 Extension: ExerciseDose
 Id: exercise-dose

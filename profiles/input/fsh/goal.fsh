@@ -1,4 +1,4 @@
-// A SMART goal of the exercise program (IG-CONTRACT.md: gradus-exercise-goal).
+// A SMART goal of the exercise program (implementation-guide.md "gradus-exercise-goal").
 
 Profile: GradusExerciseGoal
 Parent: Goal

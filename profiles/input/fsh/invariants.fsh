@@ -1,4 +1,4 @@
-// FHIRPath invariants, ids `gradus-<profile or extension id>-<n>` (IG-CONTRACT.md "Clarifications").
+// FHIRPath invariants, ids `gradus-<profile or extension id>-<n>` (implementation-guide.md "Terminology", invariants).
 // Each one sits on the element it is about, so a failure is reported there. Unit checks are written
 // as where(...).exists() / all(...) so that they yield false, never empty, when a part is missing.
 

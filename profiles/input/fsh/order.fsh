@@ -1,4 +1,4 @@
-// One prescribed exercise (IG-CONTRACT.md "Profiles": gradus-exercise-order).
+// One prescribed exercise (implementation-guide.md "gradus-exercise-order").
 
 Profile: GradusExerciseOrder
 Parent: ServiceRequest

@@ -1,4 +1,4 @@
-// A stand-alone pain rating (IG-CONTRACT.md: gradus-pain-score).
+// A stand-alone pain rating (implementation-guide.md "gradus-pain-score").
 
 Profile: GradusPainScore
 Parent: Observation

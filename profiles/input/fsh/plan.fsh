@@ -1,4 +1,4 @@
-// The exercise program (IG-CONTRACT.md "Profiles": gradus-exercise-plan).
+// The exercise program (implementation-guide.md "gradus-exercise-plan").
 
 Profile: GradusExercisePlan
 Parent: CarePlan

@@ -1,4 +1,4 @@
-// Why a plan changed (IG-CONTRACT.md: gradus-progression-provenance).
+// Why a plan changed (implementation-guide.md "gradus-progression-provenance").
 
 Profile: GradusProgressionProvenance
 Parent: Provenance

@@ -1,4 +1,4 @@
-// One performed session of one exercise order (IG-CONTRACT.md: gradus-exercise-session).
+// One performed session of one exercise order (implementation-guide.md "gradus-exercise-session").
 
 Profile: GradusExerciseSession
 Parent: Observation

@@ -1,4 +1,4 @@
-// A red-flag symptom report (IG-CONTRACT.md: gradus-symptom-alert).
+// A red-flag symptom report (implementation-guide.md "gradus-symptom-alert").
 
 Profile: GradusSymptomAlert
 Parent: Observation

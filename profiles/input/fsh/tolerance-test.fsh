@@ -1,4 +1,4 @@
-// A baseline tolerance trial of one exercise order (IG-CONTRACT.md: gradus-tolerance-test).
+// A baseline tolerance trial of one exercise order (implementation-guide.md "gradus-tolerance-test").
 
 Profile: GradusToleranceTest
 Parent: Observation

@@ -1,4 +1,4 @@
-// One ValueSet of all codes per Gradus CodeSystem, with the same id (IG-CONTRACT.md "CodeSystems").
+// One ValueSet of all codes per Gradus CodeSystem, with the same id (implementation-guide.md "Terminology").
 
 RuleSet: AllCodesOf(codeSystem)
 * ^status = #active

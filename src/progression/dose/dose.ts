@@ -1,7 +1,7 @@
 /**
  * The `exercise-dose` extension as data: read it from an order, write it back, describe it for
  * clinicians, and compare doses the way the regress rule orders them.
- * See: /work/shared/IG-CONTRACT.md, "Extensions" (`exercise-dose`); CLINICAL-RULES.md, "Order-level rules".
+ * See: implementation-guide.md "Extensions" (`exercise-dose`); docs/clinical-rules.md "Order-level rules", rule 1.
  */
 import type { Extension, Quantity, Range as FhirRange, ServiceRequest } from 'fhir/r4';
 import { DOSE_PART, EXT, UCUM } from '../../fhir/codes';

@@ -1,6 +1,6 @@
 /**
  * Endurance intensity targets: Tanaka HRmax, Karvonen heart-rate-reserve zones and RPE bands.
- * See: /work/shared/CLINICAL-RULES.md, "Intensity for endurance" (Tanaka 2001; ACSM, Garber 2011).
+ * See: docs/clinical-rules.md "Intensity for endurance" (Tanaka 2001; ACSM, Garber 2011).
  */
 import { roundHalfUp } from './rounding';
 import type { Range } from '../types';

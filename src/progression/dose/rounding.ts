@@ -1,7 +1,7 @@
 /**
  * Rounding of dose values: loads to 0.5 kg, minutes to 1 min, seconds to 5 s, counts to 1; halves up;
  * never below one rounding unit. A step always moves by at least one unit, so rounding never cancels it.
- * See: /work/shared/CLINICAL-RULES.md, "Rounding".
+ * See: docs/clinical-rules.md "Rounding".
  *
  * Reading: "never below 1 (0.5 kg for loads)" is applied as "never below one rounding unit", so the
  * floor for hold times in seconds is 5 s (1 s is not on the 5 s grid).

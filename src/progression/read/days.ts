@@ -4,7 +4,7 @@
  * A value whose own calendar date is after now's date but which is not after now as an instant (now
  * 2026-03-10T23:45:00Z, a red flag at 2026-03-11T00:30:00+01:00) is day 0, never day -1, so that it falls
  * inside every window; a value after now as an instant stays an error for the reader (isFuture).
- * See: /work/shared/CLINICAL-RULES.md "Terms" (day, 7 days after, program week); implementation-guide.md
+ * See: docs/clinical-rules.md "Terms" (day, 7 days after, program week); implementation-guide.md
  * "Extensions to the contract" (a later calendar date that is not in the future is day 0).
  */
 

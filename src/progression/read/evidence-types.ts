@@ -1,7 +1,7 @@
 /**
  * The typed facts the rules read from a patient's Bundle (evidence.ts builds them, evaluate() and the
  * output read them). Every list is sorted by a stable key, so evaluation is deterministic.
- * See: /work/shared/CLINICAL-RULES.md "Terms" and IG-CONTRACT.md "Profiles".
+ * See: docs/clinical-rules.md "Terms"; implementation-guide.md "Profiles".
  */
 import type { CarePlan, Patient, ServiceRequest } from 'fhir/r4';
 import type { BundleIndex } from './bundle-index';
@@ -30,7 +30,7 @@ export interface DailyValue extends DatedFact {
   value: number;
 }
 
-/** Daily check-in components by name (IG-CONTRACT.md "Daily check-in components"). */
+/** Daily check-in components by name (implementation-guide.md "gradus-daily-check-in"). */
 export type CheckInComponent = 'pain' | 'morningStiffness' | 'fatigue' | 'mood' | 'sleepHours' | 'confidence' | 'steps';
 
 /** The check-in values of one day; per component the earliest value of that day. */

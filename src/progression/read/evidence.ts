@@ -4,7 +4,7 @@
  * Every value is read as untyped JSON (json.ts): a wrong JSON type in the plan, an exercise order or an
  * Observation the engine reads is an error at its element (shape.ts), never a TypeError. A malformed plan
  * is reported on its own (everything else hangs off it); entries that hold no resource are skipped.
- * See: /work/shared/CLINICAL-RULES.md "Terms"; IG-CONTRACT.md "Profiles" and "Extensions".
+ * See: docs/clinical-rules.md "Terms"; implementation-guide.md "Profiles" and "Extensions".
  */
 import type { Bundle, CarePlan, OperationOutcomeIssue, Patient } from 'fhir/r4';
 import { CS, EXT, GRADUS_CODE, PHASES, PROFILE } from '../../fhir/codes';

@@ -3,7 +3,7 @@
  * name an exercise "Sit-to-stand" when an order's coding carries only the code. The generated CodeSystem is
  * read once, on first use, and only read after that; a missing or unreadable file leaves codes as
  * they are, since a display never changes a decision.
- * See: /work/shared/IG-CONTRACT.md "CodeSystems" (`exercise`); profiles/fsh-generated/resources/CodeSystem-exercise.json
+ * See: implementation-guide.md "Terminology" (`exercise`); profiles/fsh-generated/resources/CodeSystem-exercise.json
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * The codes the Observation reader recognises, as lookup tables by coding (system, then code), and the kind
  * of an Observation by its profile or code. Lookups read any JSON safely and allocate nothing.
- * See: /work/shared/IG-CONTRACT.md "Session components", "Daily check-in components"; LOINC 72514-3.
+ * See: implementation-guide.md "gradus-exercise-session", "gradus-daily-check-in" (their components); LOINC 72514-3.
  */
 import type { CodeableConcept, Observation } from 'fhir/r4';
 import { CS, GRADUS_CODE, LOINC, LOINC_CODE, PROFILE } from '../../fhir/codes';

@@ -7,7 +7,7 @@
  * data and is skipped. An Observation of a kind the engine reads that has an element of the wrong JSON
  * type among those it reads (effective[x], value[x], component, basedOn, code, ...) is an error at that
  * element, like an unreadable date: skipping it could hide a pain score or a session that decides a regress.
- * See: /work/shared/IG-CONTRACT.md "Profiles", "Session components", "Daily check-in components".
+ * See: implementation-guide.md "Profiles", "gradus-exercise-session", "gradus-daily-check-in".
  */
 import type { Observation, OperationOutcomeIssue, Quantity } from 'fhir/r4';
 import { CS, UCUM } from '../../fhir/codes';

@@ -3,7 +3,7 @@
  * replaces chain, sessions (with next-morning pain) and tolerance tests. Problems are collected as issues.
  * An exercise order with an element of the wrong JSON type among those the engine reads (shape.ts ORDER and
  * its exercise-dose) is an error at that element and is read no further.
- * See: /work/shared/IG-CONTRACT.md `gradus-exercise-order`; CLINICAL-RULES.md "Terms".
+ * See: implementation-guide.md "gradus-exercise-order"; docs/clinical-rules.md "Terms".
  */
 import type { CarePlan, OperationOutcomeIssue, ServiceRequest } from 'fhir/r4';
 import { CS, DOMAINS, EXERCISE_THERAPY, EXT, PROFILE, SNOMED } from '../../fhir/codes';

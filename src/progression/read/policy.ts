@@ -1,7 +1,7 @@
 /**
  * The progression policy in force: DEFAULT_POLICY, overridden by the plan's `progression-policy`
  * extension, overridden by the caller. Invalid values are collected as issues.
- * See: /work/shared/IG-CONTRACT.md "Extensions" (`progression-policy`); CLINICAL-RULES.md (defaults).
+ * See: implementation-guide.md "Extensions" (`progression-policy`); docs/clinical-rules.md "Defaults at a glance".
  */
 import type { CarePlan, OperationOutcomeIssue } from 'fhir/r4';
 import { EXT, INTENSITY_MEASURES, MODES } from '../../fhir/codes';

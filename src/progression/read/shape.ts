@@ -1,7 +1,7 @@
 /**
  * The JSON shapes of the elements the engine and its output read from the plan, the orders and the
  * patient's Observations, and a checker that reports each present element of the wrong JSON type as an
- * error with its FHIRPath (IG-CONTRACT.md issue expression convention). Only types are checked here:
+ * error with its FHIRPath (the issue expression convention of implementation-guide.md "Validating"). Only types are checked here:
  * whether an element is required, or its value sensible, is for the readers.
  * See: https://hl7.org/fhir/R4/json.html
  */
@@ -51,7 +51,7 @@ const META = object({ versionId: STRING, profile: list(STRING) });
 /** Any extension as the engine walks it: url and nested extensions (values are read, and checked, by url). */
 const EXTENSION: Shape = object({ url: STRING, extension: list({ kind: 'lazy', shape: () => EXTENSION }) });
 
-/** `exercise-dose`: its sub-extensions' values (IG-CONTRACT.md "Extensions"). */
+/** `exercise-dose`: its sub-extensions' values (implementation-guide.md "Extensions"). */
 export const DOSE_EXTENSION = object({
   url: STRING,
   extension: list(

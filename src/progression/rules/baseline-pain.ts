@@ -1,6 +1,6 @@
 /**
  * B, the baseline pain the flare, return and qualification rules compare against.
- * See: /work/shared/CLINICAL-RULES.md "Terms" (B).
+ * See: docs/clinical-rules.md "Terms" (B).
  */
 import { formatNumber } from '../dose';
 import type { DailyValue, Evidence } from '../read';

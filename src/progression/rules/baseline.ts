@@ -1,7 +1,7 @@
 /**
  * Plan rule 7 (phase baseline): an order with >= 3 tolerance tests dated after its authoredOn gets its
  * dose at 75% of their mean tolerance, step 1; phase build once no current order is left without one.
- * See: /work/shared/CLINICAL-RULES.md "Plan-level rules" 7 (Lindstrom 1992; Lambeek 2007).
+ * See: docs/clinical-rules.md "Plan-level rules" 7 (Lindstrom 1992; Lambeek 2007).
  */
 import { compareDateTimes } from '../read';
 import { copyDose, describeDose, formatNumber } from '../dose';

@@ -1,7 +1,7 @@
 /**
  * Plan rules 5 and 6: a deload week every `deloadEveryWeeks` program weeks (or when fatigue >= 7 on 3 of
  * the last 7 days), and the resume to the pre-deload doses 7 days later.
- * See: /work/shared/CLINICAL-RULES.md "Plan-level rules" 5-6 (Bell 2022/2023; Larun 2019).
+ * See: docs/clinical-rules.md "Plan-level rules" 5-6 (Bell 2022/2023; Larun 2019).
  */
 import { compareDateTimes, programWeekStart } from '../read';
 import { copyDose, describeDose, formatNumber, sameDose } from '../dose';

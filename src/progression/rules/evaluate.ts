@@ -1,7 +1,7 @@
 /**
  * Evidence -> decisions: plan-level rules first (the first that fires decides for every current order),
  * else the order-level rules of phase build. Pure and deterministic; in phase `referred` nothing changes.
- * See: /work/shared/CLINICAL-RULES.md "How rules combine".
+ * See: docs/clinical-rules.md "How rules combine".
  */
 import { baselinePain } from './baseline-pain';
 import type { Evidence } from '../read';

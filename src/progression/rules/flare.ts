@@ -1,7 +1,7 @@
 /**
  * Plan rules 2 and 3: entering a flare (daily pain >= B + 2 on 2 consecutive days) and what happens
  * during one (refer after 7 days, return to load once pain settles to <= B + 1 on 2 consecutive days).
- * See: /work/shared/CLINICAL-RULES.md "Plan-level rules" 2-3 (Costa 2019; Lambeek 2007);
+ * See: docs/clinical-rules.md "Plan-level rules" 2-3 (Costa 2019; Lambeek 2007);
  * implementation-guide.md "Extensions to the contract" (the flare ends on the latest evidence).
  */
 import { describeBaseline } from './baseline-pain';

@@ -1,7 +1,7 @@
 /**
  * Order-level rules in phase build: regress / week-over-week hold / progress / hold (pain-guided), or the
  * quota rules, then alternating focus (at most one progressing order per domain).
- * See: /work/shared/CLINICAL-RULES.md "Order-level rules" and "Alternating focus".
+ * See: docs/clinical-rules.md "Order-level rules" and "Alternating focus".
  */
 import { compareDateTimes } from '../read';
 import { isLower } from '../dose';

@@ -1,7 +1,7 @@
 /**
  * Plan-level rules in their order (red flag, flare, during a flare, return-to-load, deload, end of
  * deload, baseline): the first that fires decides for every current order.
- * See: /work/shared/CLINICAL-RULES.md "How rules combine" and "Plan-level rules".
+ * See: docs/clinical-rules.md "How rules combine" and "Plan-level rules".
  */
 import { baselineRule } from './baseline';
 import { deloadRule, endOfDeloadRule } from './deload';

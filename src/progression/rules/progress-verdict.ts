@@ -1,6 +1,6 @@
 /**
  * A rule's verdict on one order, and the progress step shared by the pain-guided and quota rules
- * (2-for-2, top of the ladder). See: /work/shared/CLINICAL-RULES.md "Increments (one step)".
+ * (2-for-2, top of the ladder). See: docs/clinical-rules.md "Increments (one step)".
  */
 import { formatNumber } from '../dose';
 import type { OrderFacts, Session } from '../read';

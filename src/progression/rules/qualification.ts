@@ -1,7 +1,7 @@
 /**
  * Whether a session qualifies for progression: pain within the ceiling during and after, settled by the
  * next morning, and the prescription done. A component the session does not record is not held against it.
- * See: /work/shared/CLINICAL-RULES.md "Order-level rules in phase build" (Silbernagel 2007; Thomee 1997).
+ * See: docs/clinical-rules.md "Order-level rules in phase build" (Silbernagel 2007; Thomee 1997).
  */
 import { formatNumber, formatRange } from '../dose';
 import type { OrderFacts, Session } from '../read';

@@ -2,7 +2,7 @@
  * Quota-based (graded activity) order rule: time-contingent, not pain-contingent. Progress by one
  * increment once the order has been active 7 days and >= 2/3 of its prescribed sessions were done in
  * the last 7 days; hold on a boom-bust pattern.
- * See: /work/shared/CLINICAL-RULES.md "Order-level rules, mode quota-based" (Lindstrom 1992; Vlaeyen).
+ * See: docs/clinical-rules.md "Order-level rules, mode quota-based" (Lindstrom 1992; Vlaeyen).
  */
 import { formatNumber } from '../dose';
 import type { OrderFacts, Session } from '../read';

@@ -3,7 +3,7 @@
  * steps the order back to the most recent lower dose in its replaces chain when that is no lower than one
  * increment down, else one increment down: a regress never moves more than one increment (right after a
  * resume, the chain's most recent lower dose is the deload dose, 40% down).
- * See: /work/shared/CLINICAL-RULES.md "Order-level rules in phase build", rule 1; implementation-guide.md
+ * See: docs/clinical-rules.md "Order-level rules in phase build", rule 1; implementation-guide.md
  * "Extensions to the contract" (a regress moves at most one increment).
  */
 import { copyDose, describeDose, durationSeconds, formatNumber, isLower } from '../dose';

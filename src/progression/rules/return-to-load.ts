@@ -1,7 +1,7 @@
 /**
  * Plan rule 4 (phase return-to-load): weekly steps of +10% of the pre-flare dose for orders whose
  * sessions since their last step all qualify; phase build once every order is back at its pre-flare dose.
- * See: /work/shared/CLINICAL-RULES.md "Plan-level rules" 4 and "Terms" (flare start).
+ * See: docs/clinical-rules.md "Plan-level rules" 4 and "Terms" (flare start).
  */
 import { describeBaseline } from './baseline-pain';
 import { compareDateTimes } from '../read';

@@ -1,7 +1,7 @@
 /**
  * Week-over-week rise: mean daily pain (else morning stiffness) over days 14-20, 7-13 and 0-6, each with
  * at least 3 values, rising at both steps. Symptoms must not increase week to week (Silbernagel 2007).
- * See: /work/shared/CLINICAL-RULES.md "Order-level rules", rule 2.
+ * See: docs/clinical-rules.md "Order-level rules", rule 2.
  */
 import { formatNumber } from '../dose';
 import type { DailyValue, Evidence } from '../read';

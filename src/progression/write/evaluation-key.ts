@@ -1,7 +1,7 @@
 /**
  * Idempotency keys and deterministic ids for the engine's output: SHA-256 over canonical JSON of
  * stable inputs, so the same data (and the same `now`) always yields byte-identical transactions.
- * See IG-CONTRACT.md "Progression output" (the `evaluation-key` tag on Provenance).
+ * See implementation-guide.md "Progression output" (the `evaluation-key` tag on Provenance).
  */
 import { createHash } from 'node:crypto';
 import type { Resource } from 'fhir/r4';

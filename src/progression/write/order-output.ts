@@ -1,7 +1,7 @@
 /**
  * Transaction entries for orders: a new `gradus-exercise-order` that replaces the current one (new dose),
  * and a status-only update of a current order (`completed` once replaced, `on-hold` on refer).
- * See: IG-CONTRACT.md "Progression output" and https://hl7.org/fhir/R4/servicerequest.html
+ * See: implementation-guide.md "Progression output" and https://hl7.org/fhir/R4/servicerequest.html
  */
 import type { BundleEntry, Narrative, Resource, ServiceRequest } from 'fhir/r4';
 import { EXT, PROFILE } from '../../fhir/codes';

@@ -1,6 +1,6 @@
 /**
  * Evaluation -> one FHIR transaction Bundle: new orders, status updates, the plan update and a
- * Provenance per decision. See: IG-CONTRACT.md "Progression output"; https://hl7.org/fhir/R4/http.html#transaction
+ * Provenance per decision. See: implementation-guide.md "Progression output"; https://hl7.org/fhir/R4/http.html#transaction
  *
  * Write order. Servers process a transaction by method, DELETE, then POST, then PUT (FHIR R4 http
  * "transaction processing rules"; HAPI and Medplum both do), keeping entry order within each method, and

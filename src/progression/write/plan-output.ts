@@ -1,7 +1,7 @@
 /**
  * The plan after an evaluation: activity references moved to the new orders, `progression-phase`,
  * `phase-since`, `reference-pain` and `flare-since` updated as the PlanEvaluation says.
- * See: IG-CONTRACT.md "Progression output" and https://hl7.org/fhir/R4/careplan.html
+ * See: implementation-guide.md "Progression output" and https://hl7.org/fhir/R4/careplan.html
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { CarePlan, Extension } from 'fhir/r4';

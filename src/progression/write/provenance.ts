@@ -1,6 +1,6 @@
 /**
  * The `gradus-progression-provenance` the engine writes for each decision: why a plan or order changed.
- * See: IG-CONTRACT.md "Progression output" and https://hl7.org/fhir/R4/provenance.html
+ * See: implementation-guide.md "Progression output" and https://hl7.org/fhir/R4/provenance.html
  */
 import type { BundleEntry, Provenance, Reference } from 'fhir/r4';
 import {
