@@ -1,5 +1,6 @@
-// Loads TypeScript sources (test/support builders) from plain Node scripts: transpile-only, CommonJS, no type check.
-// Used by scripts/make-demo-fixtures.mjs and bench/progress.mjs so both share the tests' builder instead of a copy.
+// Loads TypeScript sources (the tests' builder, test/support/builder) from plain Node scripts: transpile-only, CommonJS,
+// no type check. Used by scripts/make-demo-fixtures.mjs, scripts/make-example-bundle.mjs and bench/progress.mjs, so all
+// three build their Bundles with the tests' own builder instead of a copy.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 

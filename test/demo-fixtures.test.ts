@@ -11,7 +11,7 @@ import type { DecisionCode, Dose, Phase, Range } from '../src/progression/types'
 import { DEMO_PATIENTS } from './support/demo-patients';
 import { expectContract } from './support/contract';
 import { readFlareSince, readPhase, readReferencePain } from './support/dose-ext';
-import { DayClock } from './support/dates';
+import { DayClock } from './support/builder';
 import { apply } from './support/fhir-apply';
 import { validationErrors } from './support/validity';
 import { coreDose, currentOrders, parts, resources, sessionRefsOn, thePlan } from './support/inspect';

@@ -4,9 +4,8 @@
  * the doses at every step, worked out by hand from the rules.
  */
 import type { Bundle } from 'fhir/r4';
-import { addDays } from './support/dates';
+import { addDays, extendHistory, history } from './support/builder';
 import { readFlareSince, readPhase, readReferencePain } from './support/dose-ext';
-import { extendHistory, history } from './support/history';
 import { coreDose, currentDose, currentOrder, currentOrders, parts, thePlan } from './support/inspect';
 import { decisionsByExercise, runAndApply } from './support/run';
 import { validationErrors } from './support/validity';

@@ -1,7 +1,7 @@
 /**
  * Properties of progress() over generated 2-12 week histories in every phase and mode (fast-check):
  * it never throws on well-formed input, never mutates it, is deterministic, moves no dose variable more than
- * one increment in one run (CLINICAL-RULES.md, Increments; a regress to a dose of the replaces chain included),
+ * one increment in one run (docs/clinical-rules.md "Increments (one step)"; a regress to a dose of the replaces chain included),
  * and a same-day re-run settles at once: run 2 changes nothing, run 3 writes nothing.
  *
  * The runs are reproducible: fast-check's seed is FC_SEED from the environment, else a fixed constant,
@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import type { Bundle } from 'fhir/r4';
 import { DOMAINS, PHASES } from '../src/fhir/codes';
 import { OperationOutcomeError } from '../src/fhir/outcome';
-import { sameDose } from '../src/progression/dose';
+import { sameDose } from '../src/progression/dose/dose';
 import { progress, type OrderDecision } from '../src/progression/progress';
 import type { Domain, Dose } from '../src/progression/types';
 import { applyTransaction } from './support/fhir-apply';
@@ -156,7 +156,7 @@ describe('progress() properties', () => {
         const r2 = run(s1);
         expectNoChange(r2);
         const a2 = applied(s1, r2, now);
-        // The evaluation key names the plan version (IG-CONTRACT.md), so when run 1 changed the plan, run 2's
+        // The evaluation key names the plan version (implementation-guide.md "Progression output"), so when run 1 changed the plan, run 2's
         // hold Provenances are new records; when run 1 changed nothing, run 2 writes nothing at all.
         const p1 = parts(r1.transaction);
         if (p1.puts.length === 0 && p1.postedOrders.length === 0) expect(a2.changed).toEqual([]);
@@ -242,7 +242,7 @@ function changed(d: OrderDecision): Variable[] {
   return (['load', 'reps', 'sets', 'duration'] as const).filter((v) => value(d.from, v) !== value(d.to, v));
 }
 
-/** The largest single step of a variable (CLINICAL-RULES.md Increments, with half a rounding unit of slack). */
+/** The largest single step of a variable (docs/clinical-rules.md "Increments (one step)", with half a rounding unit of slack). */
 function maxStep(domain: Domain, v: Variable, from: Dose, up: boolean): number {
   const x = value(from, v) ?? 0;
   if (v === 'load') return up ? 0.1 * x : Math.max(0.5, 0.1 * x + 0.25);
@@ -267,7 +267,7 @@ function expectOneStepUp(d: OrderDecision): void {
 
 /**
  * A regress lowers at least one variable, raises none, and lowers each by at most one regress increment
- * (CLINICAL-RULES.md, Increments): so also when its target is a dose of the replaces chain. One increment
+ * (docs/clinical-rules.md "Increments (one step)"): so also when its target is a dose of the replaces chain. One increment
  * down moves a single variable; a chain dose may differ in more than one, each within one increment.
  */
 function expectOneStepDown(d: OrderDecision): void {

@@ -6,7 +6,7 @@
  * the contract".
  */
 import type { Bundle } from 'fhir/r4';
-import type { HistoryBuilder } from '../support/history';
+import type { HistoryBuilder } from '../support/builder';
 import { auditCases, expectOrder, patient, phaseOf, retimed, run, SQ, SQ_DONE, type Case, type PatientOptions } from './helpers';
 
 const dailyPain: Case[] = [

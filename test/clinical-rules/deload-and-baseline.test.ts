@@ -7,7 +7,7 @@
  */
 import type { Bundle, CarePlan } from 'fhir/r4';
 import { readDose, readPhaseSince } from '../support/dose-ext';
-import type { HistoryBuilder } from '../support/history';
+import type { HistoryBuilder } from '../support/builder';
 import { coreDose, parts } from '../support/inspect';
 import { runAndApply } from '../support/run';
 import { auditCases, expectOrder, min, NOW, ok, patient, phaseOf, planWritten, sec, SQ, STRETCH, WALK, WPU, type Case, type PatientOptions } from './helpers';

@@ -7,7 +7,7 @@
  */
 import type { Bundle, CarePlan, Provenance } from 'fhir/r4';
 import { readFlareSince, readPhase, readReferencePain } from '../support/dose-ext';
-import { type HistoryBuilder, type SessionOptions } from '../support/history';
+import { type HistoryBuilder, type SessionOptions } from '../support/builder';
 import { parts, provenanceReason } from '../support/inspect';
 import { auditCases, BALANCE, decisionOf, expectOrder, min, NOW, oneOrder, patient, phaseOf, planWritten, SQ, SQ_DONE, STRETCH, WALK, withoutFlareSince, type Case, type PatientOptions } from './helpers';
 const flareEntry: Case[] = [

@@ -8,7 +8,7 @@ import type { Bundle, CarePlan, Observation } from 'fhir/r4';
 import { EXT } from '../../src/fhir/codes';
 import { progress, type OrderDecision, type ProgressResult } from '../../src/progression/progress';
 import type { DecisionCode, Dose, Phase } from '../../src/progression/types';
-import { history, type HistoryBuilder, type HistoryOptions, type OrderInput, type SessionOptions } from '../support/history';
+import { history, type HistoryBuilder, type HistoryOptions, type OrderInput, type SessionOptions } from '../support/builder';
 import { coreDose, parts } from '../support/inspect';
 
 /** Tuesday 10 March 2026, 09:00 in Central Europe: day 0. */

@@ -7,7 +7,7 @@
  */
 import { progress } from '../../src/progression/progress';
 import type { DecisionCode, Dose } from '../../src/progression/types';
-import { type SessionOptions } from '../support/history';
+import { type SessionOptions } from '../support/builder';
 import { auditCases, expectOrder, min, NOW, ok, oneOrder, sec, WPU } from './helpers';
 
 interface StepRow {

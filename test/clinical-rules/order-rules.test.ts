@@ -9,7 +9,7 @@ import type { Bundle } from 'fhir/r4';
 import { progress } from '../../src/progression/progress';
 import type { DecisionCode, Policy } from '../../src/progression/types';
 import { readDose } from '../support/dose-ext';
-import { history, type OrderInput, type SessionOptions } from '../support/history';
+import { history, type OrderInput, type SessionOptions } from '../support/builder';
 import { coreDose, parts, provenanceReason, provenancesFor, successorEntry } from '../support/inspect';
 import { auditCases, expectOrder, min, NOW, ok, oneOrder, patient, planWritten, sec, SQ, SQ_DONE, STRETCH, WALK, WPU, type Case, type PatientOptions } from './helpers';
 

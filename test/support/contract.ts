@@ -1,5 +1,5 @@
 /**
- * Checks that an engine result keeps the output contract (IG-CONTRACT.md, "Progression output"): changed
+ * Checks that an engine result keeps the output contract (implementation-guide.md, "Progression output"): changed
  * (and newly established) orders are replaced (POST with `replaces`, old one PUT `completed` with ifMatch), refer puts orders
  * `on-hold`, every evaluated order has one Provenance with the decision as reason, holds are conditional
  * creates keyed in meta.tag, a phase change PUTs the plan and adds a plan Provenance.

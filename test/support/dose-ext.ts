@@ -1,5 +1,5 @@
 /**
- * The test suite's own reading and writing of the `exercise-dose` and plan extensions (IG-CONTRACT.md,
+ * The test suite's own reading and writing of the `exercise-dose` and plan extensions (implementation-guide.md,
  * Extensions), kept apart from the engine's readers so the tests check the engine independently.
  */
 import type { CarePlan, Extension, Quantity, Range as FhirRange, ServiceRequest } from 'fhir/r4';

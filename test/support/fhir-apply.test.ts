@@ -1,7 +1,7 @@
 import type { Bundle, BundleEntry, CarePlan, Provenance, Resource, ServiceRequest } from 'fhir/r4';
 import { EVALUATION_KEY_SYSTEM } from '../../src/fhir/codes';
 import { apply, applyTransaction, TransactionError } from './fhir-apply';
-import { history } from './history';
+import { history } from './builder';
 
 const NOW = '2026-11-27T09:00:00+01:00';
 

@@ -6,7 +6,7 @@
  */
 import type { Bundle } from 'fhir/r4';
 import type { Domain, Dose, Phase } from '../../src/progression/types';
-import { history, type HistoryBuilder } from './history';
+import { history, type HistoryBuilder } from './builder';
 
 /** mulberry32: a small, fast, seedable PRNG (deterministic across platforms). */
 export function rng(seed: number): () => number {

@@ -1,11 +1,11 @@
 /**
  * Reading Bundles in tests: resources by type, current orders, sessions per order, and the parts of an
- * engine transaction (IG-CONTRACT.md, "Progression output"). Independent of the engine's own readers.
+ * engine transaction (implementation-guide.md, "Progression output"). Independent of the engine's own readers.
  */
 import type { Bundle, BundleEntry, CarePlan, Observation, Provenance, Resource, ServiceRequest } from 'fhir/r4';
 import { CS, EXT, GRADUS_CODE } from '../../src/fhir/codes';
 import type { Dose } from '../../src/progression/types';
-import { DayClock } from './dates';
+import { DayClock } from './builder';
 import { readDose } from './dose-ext';
 
 export const resources = <T extends Resource>(bundle: Bundle, type: T['resourceType']): T[] =>

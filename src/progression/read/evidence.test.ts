@@ -2,15 +2,16 @@ import type { Bundle, CarePlan, FhirResource, Observation, ServiceRequest } from
 import { CS, EXT, GRADUS_CODE, LOINC, PROFILE } from '../../fhir/codes';
 import { OperationOutcomeError } from '../../fhir/outcome';
 import { readEvidence } from './evidence';
-import { at, evidenceOf, NOW, scenario, type BundleBuilder } from '../test-support';
+import { at, NOW, scenario, type HistoryBuilder } from '../../../test/support/builder';
+import { evidenceOf } from '../../../test/support/evaluate';
 
 const strength = { id: 's1', dose: { sets: 3, reps: 10, load: 5, step: 2 } };
 
-function base(): BundleBuilder {
+function base(): HistoryBuilder {
   return scenario()
     .order(strength)
     .session('s1', 3, { painDuring: 3, reps: 12 })
-    .pain(2, 2);
+    .painScore(2, 2);
 }
 
 /** Index of the entry holding the resource with this id. */
@@ -32,10 +33,10 @@ describe('readEvidence: facts', () => {
   it('keeps the earliest daily pain of each day, from check-ins and any Observation coded 72514-3', () => {
     const evidence = evidenceOf(
       scenario()
-        .pain(3, 6, { time: '12:00' })
-        .checkIn(3, { pain: 4 }, '07:00')
-        .pain(2, 5, { time: '06:00', quantity: true })
-        .checkIn(2, { pain: 1, fatigue: 8 }, '07:00')
+        .painScore(3, 6, { time: '12:00' })
+        .checkIn(3, { pain: 4, time: '07:00' })
+        .painScore(2, 5, { time: '06:00', asQuantity: true })
+        .checkIn(2, { pain: 1, fatigue: 8, time: '07:00' })
         .raw({ resourceType: 'Observation', id: 'flowsheet', status: 'final', code: { coding: [{ system: LOINC, code: '72514-3' }] }, subject: { reference: 'Patient/p1' }, effectiveDateTime: at(1, '09:00'), valueInteger: 7 }),
     );
     expect(evidence.dailyPain.map((p) => [p.date, p.day, p.value, p.source])).toEqual([
@@ -83,7 +84,7 @@ describe('readEvidence: facts', () => {
     it("shares day 0 with today's values: the earliest of the day wins, and check-ins log it under now's date", () => {
       const evidence = evidenceOf(
         scenario()
-          .checkIn(0, { pain: 2 }, '07:00')
+          .checkIn(0, { pain: 2, time: '07:00' })
           .raw(painAt('east', '2026-11-21T00:30:00+06:00', 6))
           .raw({ ...painAt('east-checkin', '2026-11-21T00:40:00+06:00', 0), code: { coding: [{ system: CS.gradus, code: GRADUS_CODE.dailyCheckIn }] }, valueInteger: undefined, component: [{ code: { coding: [{ system: CS.gradus, code: GRADUS_CODE.fatigue }] }, valueInteger: 8 }] }),
       );
@@ -103,15 +104,15 @@ describe('readEvidence: facts', () => {
   it('ignores other patients, other resource types and entered-in-error Observations', () => {
     const other: Observation = { resourceType: 'Observation', id: 'x', status: 'final', code: { coding: [{ system: LOINC, code: '72514-3' }] }, subject: { reference: 'Patient/other' }, effectiveDateTime: at(1), valueInteger: 14 };
     const wrong: Observation = { ...other, id: 'y', subject: { reference: 'Patient/p1' }, status: 'entered-in-error', valueInteger: 9 };
-    const evidence = evidenceOf(scenario().pain(2, 3).raw(other).raw(wrong).raw({ resourceType: 'Goal', id: 'g', lifecycleStatus: 'active', description: { text: 'walk' }, subject: { reference: 'Patient/p1' } }));
+    const evidence = evidenceOf(scenario().painScore(2, 3).raw(other).raw(wrong).raw({ resourceType: 'Goal', id: 'g', lifecycleStatus: 'active', description: { text: 'walk' }, subject: { reference: 'Patient/p1' } }));
     expect(evidence.dailyPain.map((p) => p.value)).toEqual([3]);
   });
 
   it('reads the plan, patient, phase, policy and program week', () => {
     const evidence = evidenceOf(
       base()
-        .withPlan({ phase: 'flare', phaseSinceDay: 3, referencePain: 3.5, flareSinceDay: 3, programStartDay: 21, policy: { painCeiling: 4 } })
-        .withPatient({ birthDate: '1980-11-21' }),
+        .plan({ phase: 'flare', phaseSince: 3, referencePain: 3.5, flareSince: 3, planStart: 21, policy: { painCeiling: 4 } })
+        .patient({ birthDate: '1980-11-21' }),
     );
     expect(evidence).toMatchObject({
       now: NOW,
@@ -135,10 +136,10 @@ describe('readEvidence: facts', () => {
   it('takes the phase start from the latest authoredOn among current orders when phase-since is absent', () => {
     const evidence = evidenceOf(
       scenario()
-        .withPlan({ phaseSinceDay: null })
-        .order({ id: 'a', dose: { reps: 8 }, authoredDay: 12 })
-        .order({ id: 'b', dose: { reps: 8 }, authoredDay: 5 })
-        .order({ id: 'c', dose: { reps: 8 }, authoredDay: 1, status: 'completed', inPlan: false }),
+        .plan({ phaseSince: undefined })
+        .order({ id: 'a', dose: { reps: 8 }, authoredOn: 12 })
+        .order({ id: 'b', dose: { reps: 8 }, authoredOn: 5 })
+        .order({ id: 'c', dose: { reps: 8 }, authoredOn: 1, status: 'completed', inPlan: false }),
     );
     expect(evidence.phaseStartDay).toBe(5);
   });
@@ -146,11 +147,11 @@ describe('readEvidence: facts', () => {
   it('reads each current order: domain, exercise, dose, sessions on or after authoredOn with next-morning pain', () => {
     const evidence = evidenceOf(
       scenario()
-        .order({ id: 's1', dose: { sets: 3, reps: 10, load: 5 }, authoredDay: 5, authoredTime: '18:00', code: 'sit-to-stand' })
+        .order({ id: 's1', dose: { sets: 3, reps: 10, load: 5 }, authoredOn: at(5, '18:00'), exercise: 'sit-to-stand' })
         .session('s1', 6, { painDuring: 2 })
         .session('s1', 5, { painDuring: 3, painAfter: 4, sets: 3, reps: 12, load: 5, rpe: 5, heartRate: 120, duration: 25, time: '08:00' })
         .session('s1', 2, { painDuring: 1 })
-        .pain(4, 3),
+        .painScore(4, 3),
     );
     const order = evidence.orders[0];
     expect(order).toMatchObject({
@@ -182,11 +183,11 @@ describe('readEvidence: facts', () => {
   it('follows the replaces chain and gathers tolerance tests on any order in it', () => {
     const evidence = evidenceOf(
       scenario()
-        .order({ id: 'v1', dose: { reps: 6 }, authoredDay: 30, status: 'completed', inPlan: false })
-        .order({ id: 'v2', dose: { reps: 8 }, authoredDay: 20, status: 'completed', inPlan: false, replaces: 'v1' })
-        .order({ id: 'v3', dose: { reps: 10 }, authoredDay: 10, replaces: 'v2' })
-        .tolerance('v1', 25, 12, '{repetitions}')
-        .tolerance('v3', 5, 14, '{repetitions}'),
+        .order({ id: 'v1', dose: { reps: 6 }, authoredOn: 30, status: 'completed', inPlan: false })
+        .order({ id: 'v2', dose: { reps: 8 }, authoredOn: 20, status: 'completed', inPlan: false, replaces: 'v1' })
+        .order({ id: 'v3', dose: { reps: 10 }, authoredOn: 10, replaces: 'v2' })
+        .toleranceTest('v1', 25, 12, '{repetitions}')
+        .toleranceTest('v3', 5, 14, '{repetitions}'),
     );
     const order = evidence.orders[0];
     expect(order?.chain.map((l) => [l.id, l.dose.reps])).toEqual([
@@ -205,8 +206,8 @@ describe('readEvidence: facts', () => {
   it('stops a replaces chain that loops', () => {
     const evidence = evidenceOf(
       scenario()
-        .order({ id: 'a', dose: { reps: 6 }, authoredDay: 30, status: 'completed', inPlan: false, replaces: 'b' })
-        .order({ id: 'b', dose: { reps: 8 }, authoredDay: 10, replaces: 'a' }),
+        .order({ id: 'a', dose: { reps: 6 }, authoredOn: 30, status: 'completed', inPlan: false, replaces: 'b' })
+        .order({ id: 'b', dose: { reps: 8 }, authoredOn: 10, status: 'active', replaces: 'a' }),
     );
     expect(evidence.orders[0]?.chain.map((l) => l.id)).toEqual(['b', 'a']);
   });

@@ -1,7 +1,8 @@
 import { CS } from '../../fhir/codes';
 import { catalogueDisplays, exerciseDisplay } from './exercise-catalogue';
 import { progress } from '../progress';
-import { NOW, orderOf, run, scenario, flat, type SessionSpec } from '../test-support';
+import { NOW, scenario, flat, type SessionOptions } from '../../../test/support/builder';
+import { orderOf, run } from '../../../test/support/evaluate';
 
 describe('exercise catalogue displays', () => {
   it.each<[string, string | undefined, string | undefined, string | undefined]>([
@@ -25,7 +26,7 @@ describe('exercise catalogue displays', () => {
 });
 
 describe('exercise names in decisions', () => {
-  const ok: SessionSpec = { painDuring: 3, painAfter: 3, sets: 3, reps: 10, load: 5 };
+  const ok: SessionOptions = { painDuring: 3, painAfter: 3, sets: 3, reps: 10, load: 5 };
   const dose = { sets: 3, reps: 10, load: 5, step: 2 };
 
   it.each<[string, { display?: string | null; text?: string }, string]>([
@@ -33,15 +34,15 @@ describe('exercise names in decisions', () => {
     ['a coding with its own display: that display', { display: 'Chair stands' }, 'Chair stands'],
     ['no display but code.text: the text', { display: null, text: 'Sit to stand, low chair' }, 'Sit to stand, low chair'],
   ])('%s', (_name, naming, exercise) => {
-    const bundle = scenario().order({ id: 's1', dose, code: 'sit-to-stand', ...naming }).build();
+    const bundle = scenario().order({ id: 's1', dose, exercise: 'sit-to-stand', ...naming }).build();
     expect(progress(bundle, { now: NOW }).orders[0]?.exercise).toBe(exercise);
   });
 
   it('names the exercise that goes first in an alternating-focus hold', () => {
     const b = scenario()
-      .pains(flat(3, 0, 20))
-      .order({ id: 'a', dose, authoredDay: 12, code: 'sit-to-stand', display: null })
-      .order({ id: 'b', dose, authoredDay: 10, code: 'step-up', display: null })
+      .painScores(flat(3, 0, 20))
+      .order({ id: 'a', dose, authoredOn: 12, exercise: 'sit-to-stand', display: null })
+      .order({ id: 'b', dose, authoredOn: 10, exercise: 'step-up', display: null })
       .session('a', 4, ok)
       .session('a', 2, ok)
       .session('b', 4, ok)

@@ -1,13 +1,14 @@
-import { orderOf, run, scenario, type BundleBuilder } from '../test-support';
+import { scenario, type HistoryBuilder } from '../../../test/support/builder';
+import { orderOf, run } from '../../../test/support/evaluate';
 
 type Unit = 'min' | 's' | '{repetitions}';
 
 /** Phase baseline: a walking order authored on day 10, with tolerance tests on the given days. */
-function baseline(tests: [number, number][], unit: Unit = 'min', domain: 'endurance' | 'mobility' = 'endurance'): BundleBuilder {
+function baseline(tests: [number, number][], unit: Unit = 'min', domain: 'endurance' | 'mobility' = 'endurance'): HistoryBuilder {
   const b = scenario()
-    .withPlan({ phase: 'baseline', phaseSinceDay: 10 })
+    .plan({ phase: 'baseline', phaseSince: 10 })
     .order({ id: 'w', domain, dose: unit === '{repetitions}' ? { sets: 1, reps: 5 } : { duration: { value: 10, unit } } });
-  for (const [day, value] of tests) b.tolerance('w', day, value, unit);
+  for (const [day, value] of tests) b.toleranceTest('w', day, value, unit);
   return b;
 }
 
@@ -39,35 +40,35 @@ describe('rule 7: baseline', () => {
 
   it('counts tests based on an older order in the replaces chain', () => {
     const b = scenario()
-      .withPlan({ phase: 'baseline', phaseSinceDay: 10 })
-      .order({ id: 'old', domain: 'endurance', dose: { duration: { value: 5, unit: 'min' } }, authoredDay: 20, status: 'completed', inPlan: false })
-      .order({ id: 'w', domain: 'endurance', dose: { duration: { value: 10, unit: 'min' } }, authoredDay: 10, replaces: 'old' })
-      .tolerance('old', 8, 12)
-      .tolerance('old', 6, 12)
-      .tolerance('w', 4, 12);
+      .plan({ phase: 'baseline', phaseSince: 10 })
+      .order({ id: 'old', domain: 'endurance', dose: { duration: { value: 5, unit: 'min' } }, authoredOn: 20, status: 'completed', inPlan: false })
+      .order({ id: 'w', domain: 'endurance', dose: { duration: { value: 10, unit: 'min' } }, authoredOn: 10, replaces: 'old' })
+      .toleranceTest('old', 8, 12)
+      .toleranceTest('old', 6, 12)
+      .toleranceTest('w', 4, 12);
     expect(orderOf(run(b), 'w').newDose).toEqual({ duration: { value: 9, unit: 'min' }, step: 1 });
   });
 
   it('moves to build when no current order is left without an established dose', () => {
     const done = run(baseline([[8, 10], [6, 12], [4, 14]]));
     expect(done.plan).toMatchObject({ phaseFrom: 'baseline', phaseTo: 'build', decision: 'establish-baseline' });
-    const waiting = run(baseline([[8, 10], [6, 12], [4, 14]]).order({ id: 'z', domain: 'mobility', dose: { reps: 5 } }).tolerance('z', 3, 8));
+    const waiting = run(baseline([[8, 10], [6, 12], [4, 14]]).order({ id: 'z', domain: 'mobility', dose: { reps: 5 } }).toleranceTest('z', 3, 8));
     expect(waiting.plan).toMatchObject({ phaseTo: 'baseline', decision: 'establish-baseline' });
     expect(orderOf(waiting, 'z').rationale).toBe('Held: 1 of 3 tolerance tests since 2026-11-10; 2 missing');
   });
 
   it('treats an order established by an earlier run as established', () => {
     const b = scenario()
-      .withPlan({ phase: 'baseline', phaseSinceDay: 10 })
-      .order({ id: 'old', domain: 'endurance', dose: { duration: { value: 5, unit: 'min' } }, authoredDay: 10, status: 'completed', inPlan: false })
-      .order({ id: 'w', domain: 'endurance', dose: { duration: { value: 9, unit: 'min' }, step: 1 }, authoredDay: 3, replaces: 'old' })
-      .order({ id: 'z', domain: 'mobility', dose: { reps: 5 }, authoredDay: 10 })
-      .tolerance('old', 8, 12)
-      .tolerance('old', 6, 12)
-      .tolerance('old', 4, 12)
-      .tolerance('z', 8, 8, '{repetitions}')
-      .tolerance('z', 6, 8, '{repetitions}')
-      .tolerance('z', 2, 8, '{repetitions}');
+      .plan({ phase: 'baseline', phaseSince: 10 })
+      .order({ id: 'old', domain: 'endurance', dose: { duration: { value: 5, unit: 'min' } }, authoredOn: 10, status: 'completed', inPlan: false })
+      .order({ id: 'w', domain: 'endurance', dose: { duration: { value: 9, unit: 'min' }, step: 1 }, authoredOn: 3, replaces: 'old' })
+      .order({ id: 'z', domain: 'mobility', dose: { reps: 5 }, authoredOn: 10 })
+      .toleranceTest('old', 8, 12)
+      .toleranceTest('old', 6, 12)
+      .toleranceTest('old', 4, 12)
+      .toleranceTest('z', 8, 8, '{repetitions}')
+      .toleranceTest('z', 6, 8, '{repetitions}')
+      .toleranceTest('z', 2, 8, '{repetitions}');
     const out = run(b);
     expect(orderOf(out, 'w')).toMatchObject({ decision: 'hold', rationale: 'Held: baseline already established (9 min)' });
     expect(orderOf(out, 'z')).toMatchObject({ decision: 'establish-baseline', newDose: { reps: 6, step: 1 } });

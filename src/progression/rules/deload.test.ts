@@ -1,29 +1,30 @@
 import type { Dose } from '../types';
-import { flat, orderOf, run, scenario, type BundleBuilder, type PlanSpec } from '../test-support';
+import { flat, scenario, type HistoryBuilder, type PlanOptions } from '../../../test/support/builder';
+import { orderOf, run } from '../../../test/support/evaluate';
 
 const LOADED: Dose = { sets: 3, reps: 10, load: 10, step: 4 };
 const WALK: Dose = { duration: { value: 30, unit: 'min' }, rpeTarget: { low: 4, high: 6 }, step: 3 };
 const STRETCH: Dose = { sets: 2, duration: { value: 30, unit: 's' }, step: 2 };
 
 /** Phase build since day 10, B = 3, three orders; program start as given (day 27: week 4, began day 6). */
-function build(plan: PlanSpec = {}): BundleBuilder {
+function build(plan: Partial<PlanOptions> = {}): HistoryBuilder {
   return scenario()
-    .withPlan({ phaseSinceDay: 10, programStartDay: 27, ...plan })
-    .pains(flat(3, 0, 20))
+    .plan({ phaseSince: 10, planStart: 27, ...plan })
+    .painScores(flat(3, 0, 20))
     .order({ id: 'str', dose: LOADED })
     .order({ id: 'end', domain: 'endurance', dose: WALK })
     .order({ id: 'mob', domain: 'mobility', dose: STRETCH });
 }
 
 describe('rule 5: deload', () => {
-  it.each<[string, PlanSpec, boolean]>([
+  it.each<[string, Partial<PlanOptions>, boolean]>([
     ['program week 4 deloads', {}, true],
-    ['program week 3 does not', { programStartDay: 20 }, false],
-    ['program week 8 deloads', { programStartDay: 55 }, true],
+    ['program week 3 does not', { planStart: 20 }, false],
+    ['program week 8 deloads', { planStart: 55 }, true],
     ['deloadEveryWeeks 3: week 4 does not', { policy: { deloadEveryWeeks: 3 } }, false],
-    ['deloadEveryWeeks 3: week 3 does', { programStartDay: 20, phaseSinceDay: 15, policy: { deloadEveryWeeks: 3 } }, true],
-    ['a phase start on the day the week began does not', { phaseSinceDay: 6 }, false],
-    ['a phase start the day before the week began does', { phaseSinceDay: 7 }, true],
+    ['deloadEveryWeeks 3: week 3 does', { planStart: 20, phaseSince: 15, policy: { deloadEveryWeeks: 3 } }, true],
+    ['a phase start on the day the week began does not', { phaseSince: 6 }, false],
+    ['a phase start the day before the week began does', { phaseSince: 7 }, true],
   ])('%s', (_name, plan, fires) => {
     const out = run(build(plan));
     expect(out.plan.decision === 'deload').toBe(fires);
@@ -34,7 +35,7 @@ describe('rule 5: deload', () => {
     ['on 2 of them does not', [6, 0], false],
     ['day 7 is not in the last 7 days', [7, 3, 0], false],
   ])('%s', (_name, days, fires) => {
-    const b = build({ programStartDay: 20 });
+    const b = build({ planStart: 20 });
     for (const d of days) b.checkIn(d, { fatigue: 7 });
     b.checkIn(1, { fatigue: 6 });
     expect(run(b).plan.decision === 'deload').toBe(fires);
@@ -45,7 +46,7 @@ describe('rule 5: deload', () => {
     ['a phase start on day 3 leaves only 2 of them: no deload', 3, [4, 3, 0], false],
     ['a phase start today (a same-day re-run after a resume) leaves 1: no deload', 0, [5, 3, 0], false],
   ])('counts fatigue only since the phase start: %s', (_name, phaseSinceDay, days, fires) => {
-    const b = build({ programStartDay: 20, phaseSinceDay });
+    const b = build({ planStart: 20, phaseSince: phaseSinceDay });
     for (const d of days) b.checkIn(d, { fatigue: 7 });
     b.checkIn(1, { fatigue: 6 });
     expect(run(b).plan.decision === 'deload').toBe(fires);
@@ -66,7 +67,7 @@ describe('rule 5: deload', () => {
   });
 
   it('cites the fatigue check-ins it used', () => {
-    const b = build({ programStartDay: 20 });
+    const b = build({ planStart: 20 });
     for (const d of [5, 4, 3]) b.checkIn(d, { fatigue: 8 });
     const out = run(b);
     expect(out.plan.rationale).toBe('Deload: fatigue >= 7 on 3 of the last 7 days (8 on 2026-11-15, 8 on 2026-11-16, 8 on 2026-11-17)');
@@ -80,12 +81,12 @@ describe('rule 5: deload', () => {
 
 describe('rule 6: end of deload', () => {
   /** Deload since `since`: the current orders replaced the pre-deload ones then. */
-  function deload(since: number): BundleBuilder {
+  function deload(since: number): HistoryBuilder {
     return scenario()
-      .withPlan({ phase: 'deload', phaseSinceDay: since })
-      .order({ id: 'str0', dose: LOADED, authoredDay: 30, status: 'completed', inPlan: false })
-      .order({ id: 'str', dose: { ...LOADED, sets: 2 }, authoredDay: since, replaces: 'str0' })
-      .order({ id: 'mob', domain: 'mobility', dose: STRETCH, authoredDay: 40 });
+      .plan({ phase: 'deload', phaseSince: since })
+      .order({ id: 'str0', dose: LOADED, authoredOn: 30, status: 'completed', inPlan: false })
+      .order({ id: 'str', dose: { ...LOADED, sets: 2 }, authoredOn: since, replaces: 'str0' })
+      .order({ id: 'mob', domain: 'mobility', dose: STRETCH, authoredOn: 40 });
   }
 
   it('resumes the pre-deload doses 7 days after the phase start', () => {

@@ -3,16 +3,17 @@ import type { Bundle } from 'fhir/r4';
 import { evaluate } from './evaluate';
 import { readEvidence } from '../read/evidence';
 import type { Dose, Phase } from '../types';
-import { evidenceOf, flat, NOW, orderOf, run, scenario, type BundleBuilder } from '../test-support';
+import { flat, NOW, scenario, type HistoryBuilder } from '../../../test/support/builder';
+import { evidenceOf, orderOf, run } from '../../../test/support/evaluate';
 
 const LOADED: Dose = { sets: 3, reps: 10, load: 10, step: 4 };
 const ok = { painDuring: 2, painAfter: 2, reps: 10 };
 
 /** Build phase, B = 3, program week 4 (a deload week), sessions that would progress. */
-function busy(pains: Record<number, number> = {}): BundleBuilder {
+function busy(pains: Record<number, number> = {}): HistoryBuilder {
   return scenario()
-    .withPlan({ phaseSinceDay: 10, programStartDay: 27 })
-    .pains({ ...flat(3, 0, 20), ...pains })
+    .plan({ phaseSince: 10, planStart: 27 })
+    .painScores({ ...flat(3, 0, 20), ...pains })
     .order({ id: 'str', dose: LOADED })
     .session('str', 4, ok)
     .session('str', 2, ok);
@@ -27,18 +28,18 @@ describe('evaluate', () => {
 
   it('runs order rules only when no plan rule fires', () => {
     expect(orderOf(run(busy()), 'str').decision).toBe('deload');
-    const out = run(busy().withPlan({ programStartDay: 20 }));
+    const out = run(busy().plan({ planStart: 20 }));
     expect(out.plan).toEqual({ phaseFrom: 'build', phaseTo: 'build' });
     expect(orderOf(out, 'str').decision).toBe('progress');
   });
 
   it('uses the policy it is given', () => {
-    const evidence = evidenceOf(busy().withPlan({ programStartDay: 20 }));
+    const evidence = evidenceOf(busy().plan({ planStart: 20 }));
     expect(orderOf(evaluate(evidence, { ...evidence.policy, stableSessions: 3 }), 'str').decision).toBe('hold');
   });
 
   it('is deterministic: same input, same output, whatever the entry order', () => {
-    const bundle = busy().withPlan({ programStartDay: 20 }).order({ id: 'a', dose: LOADED, authoredDay: 12 }).session('a', 4, ok).session('a', 2, ok).build();
+    const bundle = busy().plan({ planStart: 20 }).order({ id: 'a', dose: LOADED, authoredOn: 12 }).session('a', 4, ok).session('a', 2, ok).build();
     const reversed: Bundle = { ...bundle, entry: [...(bundle.entry ?? [])].reverse() };
     const first = evaluate(readEvidence(bundle, { now: NOW }));
     expect(evaluate(readEvidence(bundle, { now: NOW }))).toEqual(first);
@@ -61,9 +62,9 @@ describe('evaluate', () => {
         fc.constantFrom<Phase>('build', 'return-to-load', 'flare'),
         (pains, alertDay, phase) => {
           const b = scenario()
-            .withPlan({ phase, phaseSinceDay: 10, programStartDay: 20, referencePain: 3, flareSinceDay: 12 })
-            .pains(Object.fromEntries(Object.entries(pains).map(([k, v]) => [Number(k), v])))
-            .order({ id: 'str', dose: LOADED, authoredDay: 9 })
+            .plan({ phase, phaseSince: 10, planStart: 20, referencePain: 3, flareSince: 12 })
+            .painScores(Object.fromEntries(Object.entries(pains).map(([k, v]) => [Number(k), v])))
+            .order({ id: 'str', dose: LOADED, authoredOn: 9 })
             .session('str', 4, ok)
             .session('str', 2, ok);
           if (alertDay !== undefined) b.alert(alertDay);

@@ -1,5 +1,6 @@
 import type { Dose } from '../types';
-import { flat, orderOf, run, scenario, type BundleBuilder } from '../test-support';
+import { flat, scenario, type HistoryBuilder } from '../../../test/support/builder';
+import { orderOf, run } from '../../../test/support/evaluate';
 
 const PRE: Dose = { sets: 3, reps: 10, load: 10, step: 4 };
 const FLARED: Dose = { sets: 3, reps: 10, load: 5, step: 4 };
@@ -14,15 +15,15 @@ interface Spec {
 }
 
 /** Phase flare since day 4 (B = 3 frozen), orders reduced by the flare on day 4, a mobility order left alone. */
-function flare({ pains = {}, flareSinceDay = 4, phaseSinceDay = 4, referencePain = 3 }: Spec = {}): BundleBuilder {
+function flare({ pains = {}, flareSinceDay = 4, phaseSinceDay = 4, referencePain = 3 }: Spec = {}): HistoryBuilder {
   return scenario()
-    .withPlan({ phase: 'flare', phaseSinceDay, flareSinceDay, referencePain })
-    .pains({ ...flat(3, 12, 20), ...flat(6, 5, phaseSinceDay), ...pains })
-    .order({ id: 'str0', dose: PRE, authoredDay: 30, status: 'completed', inPlan: false })
-    .order({ id: 'str', dose: FLARED, authoredDay: phaseSinceDay, replaces: 'str0' })
-    .order({ id: 'end0', domain: 'endurance', dose: WALK, authoredDay: 25, status: 'completed', inPlan: false })
-    .order({ id: 'end', domain: 'endurance', dose: WALK_FLARED, authoredDay: phaseSinceDay, replaces: 'end0' })
-    .order({ id: 'mob', domain: 'mobility', dose: { duration: { value: 30, unit: 's' } }, authoredDay: 30 });
+    .plan({ phase: 'flare', phaseSince: phaseSinceDay, flareSince: flareSinceDay, referencePain })
+    .painScores({ ...flat(3, 12, 20), ...flat(6, 5, phaseSinceDay), ...pains })
+    .order({ id: 'str0', dose: PRE, authoredOn: 30, status: 'completed', inPlan: false })
+    .order({ id: 'str', dose: FLARED, authoredOn: phaseSinceDay, replaces: 'str0' })
+    .order({ id: 'end0', domain: 'endurance', dose: WALK, authoredOn: 25, status: 'completed', inPlan: false })
+    .order({ id: 'end', domain: 'endurance', dose: WALK_FLARED, authoredOn: phaseSinceDay, replaces: 'end0' })
+    .order({ id: 'mob', domain: 'mobility', dose: { duration: { value: 30, unit: 's' } }, authoredOn: 30 });
 }
 
 describe('rule 3: during a flare', () => {
@@ -65,12 +66,12 @@ describe('rule 3: during a flare', () => {
 
   describe('a flare that reduced no order', () => {
     /** Only a mobility and a neuromotor order (the flare leaves both as they are), pain settled on days 1 and 0. */
-    const unreduced = (today = 4): BundleBuilder =>
+    const unreduced = (today = 4): HistoryBuilder =>
       scenario()
-        .withPlan({ phase: 'flare', phaseSinceDay: 4, flareSinceDay: 4, referencePain: 3 })
-        .pains({ ...flat(3, 12, 20), 3: 6, 2: 6, 1: 4, 0: today })
-        .order({ id: 'mob', domain: 'mobility', dose: { duration: { value: 30, unit: 's' } }, authoredDay: 30 })
-        .order({ id: 'bal', domain: 'neuromotor', dose: { reps: 8 }, authoredDay: 30 });
+        .plan({ phase: 'flare', phaseSince: 4, flareSince: 4, referencePain: 3 })
+        .painScores({ ...flat(3, 12, 20), 3: 6, 2: 6, 1: 4, 0: today })
+        .order({ id: 'mob', domain: 'mobility', dose: { duration: { value: 30, unit: 's' } }, authoredOn: 30 })
+        .order({ id: 'bal', domain: 'neuromotor', dose: { reps: 8 }, authoredOn: 30 });
 
     it('returns straight to build, removing reference pain and flare start', () => {
       const out = run(unreduced());
@@ -79,8 +80,8 @@ describe('rule 3: during a flare', () => {
       expect(out.orders.map((o) => [o.orderId, o.decision, o.newDose])).toEqual([['bal', 'return-to-load', undefined], ['mob', 'return-to-load', undefined]]);
     });
 
-    it.each<[string, () => BundleBuilder, string]>([
-      ['with one order the flare reduced, returns to load as usual', () => unreduced().order({ id: 'str0', dose: PRE, authoredDay: 30, status: 'completed', inPlan: false }).order({ id: 'str', dose: FLARED, authoredDay: 4, replaces: 'str0' }), 'return-to-load'],
+    it.each<[string, () => HistoryBuilder, string]>([
+      ['with one order the flare reduced, returns to load as usual', () => unreduced().order({ id: 'str0', dose: PRE, authoredOn: 30, status: 'completed', inPlan: false }).order({ id: 'str', dose: FLARED, authoredOn: 4, replaces: 'str0' }), 'return-to-load'],
       ['while pain has not settled (5/10 today), holds in the flare', () => unreduced(5), 'flare'],
     ])('just misses: %s', (_name, bundle, phaseTo) => {
       expect(run(bundle()).plan.phaseTo).toBe(phaseTo);
@@ -89,14 +90,14 @@ describe('rule 3: during a flare', () => {
 
   it('takes the flare start from the phase start when flare-since is absent', () => {
     const b = scenario()
-      .withPlan({ phase: 'flare', phaseSinceDay: 9, referencePain: 3 })
-      .pains({ 0: 6 })
-      .order({ id: 'str', dose: FLARED, authoredDay: 9 });
+      .plan({ phase: 'flare', phaseSince: 9, referencePain: 3 })
+      .painScores({ 0: 6 })
+      .order({ id: 'str', dose: FLARED, authoredOn: 9 });
     expect(run(b).plan).toMatchObject({ decision: 'refer', phaseTo: 'referred' });
   });
 
   it('holds with no baseline pain on record', () => {
-    const b = scenario().withPlan({ phase: 'flare', phaseSinceDay: 3 }).pains({ 1: 1, 0: 1 }).order({ id: 'str', dose: FLARED, authoredDay: 3 });
+    const b = scenario().plan({ phase: 'flare', phaseSince: 3 }).painScores({ 1: 1, 0: 1 }).order({ id: 'str', dose: FLARED, authoredOn: 3 });
     expect(run(b).plan).toMatchObject({ phaseTo: 'flare', decision: 'hold', rationale: 'Held: no baseline pain on record' });
   });
 

@@ -1,21 +1,22 @@
 import type { Dose } from '../types';
-import { flat, orderOf, run, scenario, type BundleBuilder, type SessionSpec } from '../test-support';
+import { at, flat, scenario, type HistoryBuilder, type PlanOptions, type SessionOptions } from '../../../test/support/builder';
+import { orderOf, run } from '../../../test/support/evaluate';
 
 const LOADED: Dose = { sets: 3, reps: 10, load: 5, step: 2 };
 
 /** B = 3 (flat daily pain 3 on days 0-20), one strength order authored on day 10, sessions on days 4 and 2. */
-function strength(sessions: [SessionSpec, SessionSpec], options: { pains?: Record<number, number>; dose?: Dose } = {}): BundleBuilder {
+function strength(sessions: [SessionOptions, SessionOptions], options: { pains?: Record<number, number>; dose?: Dose } = {}): HistoryBuilder {
   return scenario()
-    .pains({ ...flat(3, 0, 20), ...options.pains })
+    .painScores({ ...flat(3, 0, 20), ...options.pains })
     .order({ id: 's1', dose: options.dose ?? LOADED })
     .session('s1', 4, sessions[0])
     .session('s1', 2, sessions[1]);
 }
 
-const ok: SessionSpec = { painDuring: 3, painAfter: 3, sets: 3, reps: 10, load: 5 };
+const ok: SessionOptions = { painDuring: 3, painAfter: 3, sets: 3, reps: 10, load: 5 };
 
 describe('pain-guided order rules', () => {
-  it.each<[string, [SessionSpec, SessionSpec], Record<number, number>, string, RegExp]>([
+  it.each<[string, [SessionOptions, SessionOptions], Record<number, number>, string, RegExp]>([
     ['pain during 5 qualifies', [ok, { ...ok, painDuring: 5 }], {}, 'progress', /^Progressed: 2 qualifying sessions in a row \(2026-11-16, 2026-11-18\)/],
     ['pain during 6 regresses', [ok, { ...ok, painDuring: 6 }], {}, 'regress', /^Regressed: pain during session on 2026-11-18 was 6\/10 > ceiling 5; load 5 kg -> 4.5 kg \(-10%\) \(one increment down\)/],
     ['pain after 6 regresses', [{ ...ok, painAfter: 6 }, ok], {}, 'regress', /pain after session on 2026-11-16 was 6\/10 > ceiling 5/],
@@ -55,7 +56,7 @@ describe('pain-guided order rules', () => {
   });
 
   it('notes a missing next-morning pain in the rationale without holding', () => {
-    const sparse = scenario().withPlan({ referencePain: 3 }).order({ id: 's1', dose: LOADED }).session('s1', 4, ok).session('s1', 2, ok);
+    const sparse = scenario().plan({ referencePain: 3 }).order({ id: 's1', dose: LOADED }).session('s1', 4, ok).session('s1', 2, ok);
     const out = orderOf(run(sparse), 's1');
     expect(out.decision).toBe('progress');
     expect(out.rationale).toMatch(/next-morning pain after 2026-11-16 not recorded; next-morning pain after 2026-11-18 not recorded/);
@@ -63,12 +64,12 @@ describe('pain-guided order rules', () => {
 
   describe('regress target: the most recent lower dose in the chain only when no lower than one increment down', () => {
     // s1 3 x 10 at 5 kg (step 3): one increment down is 4.5 kg; v2 is the chain's most recent lower dose.
-    function chained(v2: Dose): BundleBuilder {
+    function chained(v2: Dose): HistoryBuilder {
       return scenario()
-        .pains(flat(3, 0, 20))
-        .order({ id: 'v1', dose: { sets: 3, reps: 8, load: 3, step: 1 }, authoredDay: 40, status: 'completed', inPlan: false })
-        .order({ id: 'v2', dose: v2, authoredDay: 25, status: 'completed', inPlan: false, replaces: 'v1' })
-        .order({ id: 's1', dose: { sets: 3, reps: 10, load: 5, step: 3 }, authoredDay: 10, replaces: 'v2' })
+        .painScores(flat(3, 0, 20))
+        .order({ id: 'v1', dose: { sets: 3, reps: 8, load: 3, step: 1 }, authoredOn: 40, status: 'completed', inPlan: false })
+        .order({ id: 'v2', dose: v2, authoredOn: 25, status: 'completed', inPlan: false, replaces: 'v1' })
+        .order({ id: 's1', dose: { sets: 3, reps: 10, load: 5, step: 3 }, authoredOn: 10, replaces: 'v2' })
         .session('s1', 2, { painDuring: 7 });
     }
 
@@ -86,10 +87,10 @@ describe('pain-guided order rules', () => {
     it('regresses one increment right after a resume, not back to the deload dose (40 -> 36 min, not 24)', () => {
       const walk = (value: number): Dose => ({ duration: { value, unit: 'min' }, rpeTarget: { low: 4, high: 6 }, step: 3 });
       const b = scenario()
-        .pains(flat(3, 0, 20))
-        .order({ id: 'w0', domain: 'endurance', dose: walk(40), authoredDay: 30, status: 'completed', inPlan: false })
-        .order({ id: 'w1', domain: 'endurance', dose: walk(24), authoredDay: 14, status: 'completed', inPlan: false, replaces: 'w0' })
-        .order({ id: 'w2', domain: 'endurance', dose: walk(40), authoredDay: 7, replaces: 'w1' })
+        .painScores(flat(3, 0, 20))
+        .order({ id: 'w0', domain: 'endurance', dose: walk(40), authoredOn: 30, status: 'completed', inPlan: false })
+        .order({ id: 'w1', domain: 'endurance', dose: walk(24), authoredOn: 14, status: 'completed', inPlan: false, replaces: 'w0' })
+        .order({ id: 'w2', domain: 'endurance', dose: walk(40), authoredOn: 7, replaces: 'w1' })
         .session('w2', 2, { painDuring: 7, duration: 40 });
       const out = orderOf(run(b), 'w2');
       expect(out).toMatchObject({ decision: 'regress', newDose: { ...walk(36), step: 2 } });
@@ -98,7 +99,7 @@ describe('pain-guided order rules', () => {
   });
 
   it('holds when a regress has no lower dose to go to', () => {
-    const b = scenario().pains(flat(3, 0, 20)).order({ id: 's1', dose: { reps: 5 } }).session('s1', 2, { painDuring: 8 });
+    const b = scenario().painScores(flat(3, 0, 20)).order({ id: 's1', dose: { reps: 5 } }).session('s1', 2, { painDuring: 8 });
     const out = orderOf(run(b), 's1');
     expect(out.decision).toBe('hold');
     expect(out.rationale).toMatch(/already the lowest dose/);
@@ -108,18 +109,18 @@ describe('pain-guided order rules', () => {
     ['fewer than 2 sessions', 1, 'Held: 1 of 2 sessions needed since its last change on 2026-11-10'],
     ['no session yet', 0, 'Held: 0 of 2 sessions needed since its last change on 2026-11-10'],
   ])('holds with %s', (_name, count, rationale) => {
-    const b = scenario().pains(flat(3, 0, 20)).order({ id: 's1', dose: LOADED });
+    const b = scenario().painScores(flat(3, 0, 20)).order({ id: 's1', dose: LOADED });
     for (let i = 0; i < count; i++) b.session('s1', 2 + i, ok);
     expect(orderOf(run(b), 's1')).toMatchObject({ decision: 'hold', rationale });
   });
 
   it('does not count sessions dated before the order was authored', () => {
-    const b = scenario().pains(flat(3, 0, 20)).order({ id: 's1', dose: LOADED, authoredDay: 3 }).session('s1', 4, ok).session('s1', 2, ok);
+    const b = scenario().painScores(flat(3, 0, 20)).order({ id: 's1', dose: LOADED, authoredOn: 3 }).session('s1', 4, ok).session('s1', 2, ok);
     expect(orderOf(run(b), 's1').rationale).toMatch(/1 of 2 sessions needed/);
   });
 
   it('counts a session on the day the order was authored', () => {
-    const b = scenario().pains(flat(3, 0, 20)).order({ id: 's1', dose: LOADED, authoredDay: 4, authoredTime: '18:00' }).session('s1', 4, ok).session('s1', 2, ok);
+    const b = scenario().painScores(flat(3, 0, 20)).order({ id: 's1', dose: LOADED, authoredOn: at(4, '18:00') }).session('s1', 4, ok).session('s1', 2, ok);
     expect(orderOf(run(b), 's1').decision).toBe('progress');
   });
 
@@ -128,15 +129,15 @@ describe('pain-guided order rules', () => {
   });
 
   it('holds with "no baseline pain on record" when B is unknown, but still regresses on pain', () => {
-    const b = scenario().pains({ 3: 3, 1: 3 }).order({ id: 's1', dose: LOADED }).session('s1', 4, ok).session('s1', 2, ok);
+    const b = scenario().painScores({ 3: 3, 1: 3 }).order({ id: 's1', dose: LOADED }).session('s1', 4, ok).session('s1', 2, ok);
     expect(orderOf(run(b), 's1')).toMatchObject({ decision: 'hold', rationale: 'Held: no baseline pain on record' });
-    const hurt = scenario().pains({ 3: 3 }).order({ id: 's1', dose: LOADED }).session('s1', 2, { painDuring: 8 });
+    const hurt = scenario().painScores({ 3: 3 }).order({ id: 's1', dose: LOADED }).session('s1', 2, { painDuring: 8 });
     expect(orderOf(run(hurt), 's1').decision).toBe('regress');
   });
 
   it('holds at the top of the ladder', () => {
     const b = scenario()
-      .pains(flat(3, 0, 20))
+      .painScores(flat(3, 0, 20))
       .order({ id: 's1', dose: { sets: 3, reps: 15 } })
       .session('s1', 4, { painDuring: 2, reps: 15 })
       .session('s1', 2, { painDuring: 2, reps: 15 });
@@ -146,26 +147,26 @@ describe('pain-guided order rules', () => {
 
 describe('each phase judges its own sessions: only those since phase-since count for progress and regress', () => {
   // order s1 authored on day 10; qualifying sessions on day 4 (2026-11-16) and day 2 (2026-11-18) at 17:00
-  it.each<[string, { phaseSinceDay: number | null; phaseSinceTime?: string }, string, string]>([
-    ['no phase-since: every session since its last change counts', { phaseSinceDay: null }, 'progress', 'Progressed: 2 qualifying sessions in a row (2026-11-16, 2026-11-18)'],
-    ['phase-since before authoredOn: every session since its last change counts', { phaseSinceDay: 30 }, 'progress', 'Progressed: 2 qualifying sessions in a row (2026-11-16, 2026-11-18)'],
-    ['phase-since at the first session: it still counts', { phaseSinceDay: 4, phaseSinceTime: '17:00' }, 'progress', 'Progressed: 2 qualifying sessions in a row (2026-11-16, 2026-11-18)'],
-    ['phase-since a minute after the first session: it no longer counts', { phaseSinceDay: 4, phaseSinceTime: '17:01' }, 'hold', 'Held: 1 of 2 sessions needed since the phase began on 2026-11-16'],
-    ['phase-since today (a same-day re-run after baseline -> build): none counts', { phaseSinceDay: 0, phaseSinceTime: '08:00' }, 'hold', 'Held: 0 of 2 sessions needed since the phase began on 2026-11-20'],
+  it.each<[string, Partial<PlanOptions>, string, string]>([
+    ['no phase-since: every session since its last change counts', { phaseSince: undefined }, 'progress', 'Progressed: 2 qualifying sessions in a row (2026-11-16, 2026-11-18)'],
+    ['phase-since before authoredOn: every session since its last change counts', { phaseSince: 30 }, 'progress', 'Progressed: 2 qualifying sessions in a row (2026-11-16, 2026-11-18)'],
+    ['phase-since at the first session: it still counts', { phaseSince: at(4, '17:00') }, 'progress', 'Progressed: 2 qualifying sessions in a row (2026-11-16, 2026-11-18)'],
+    ['phase-since a minute after the first session: it no longer counts', { phaseSince: at(4, '17:01') }, 'hold', 'Held: 1 of 2 sessions needed since the phase began on 2026-11-16'],
+    ['phase-since today (a same-day re-run after baseline -> build): none counts', { phaseSince: at(0, '08:00') }, 'hold', 'Held: 0 of 2 sessions needed since the phase began on 2026-11-20'],
   ])('%s', (_name, plan, decision, rationale) => {
-    const out = orderOf(run(strength([ok, ok]).withPlan(plan)), 's1');
+    const out = orderOf(run(strength([ok, ok]).plan(plan)), 's1');
     expect(out.decision).toBe(decision);
     expect(out.rationale).toMatch(new RegExp(`^${rationale.replace(/[()]/g, '\\$&')}`));
   });
 
   // a painful session (7/10) on day 4 at 17:00 and a qualifying one on day 2
-  it.each<[string, { phaseSinceDay: number | null; phaseSinceTime?: string }, string, RegExp]>([
-    ['no phase-since: the painful session regresses', { phaseSinceDay: null }, 'regress', /^Regressed: pain during session on 2026-11-16 was 7\/10 > ceiling 5/],
-    ['phase-since at the painful session: it still regresses', { phaseSinceDay: 4, phaseSinceTime: '17:00' }, 'regress', /^Regressed: pain during session on 2026-11-16/],
-    ['phase-since a minute after it: the phase before judged it, no regress', { phaseSinceDay: 4, phaseSinceTime: '17:01' }, 'hold', /^Held: 1 of 2 sessions needed since the phase began on 2026-11-16/],
-    ['phase-since today (a same-day re-run after entering build): no regress', { phaseSinceDay: 0, phaseSinceTime: '08:00' }, 'hold', /^Held: 0 of 2 sessions needed since the phase began on 2026-11-20/],
+  it.each<[string, Partial<PlanOptions>, string, RegExp]>([
+    ['no phase-since: the painful session regresses', { phaseSince: undefined }, 'regress', /^Regressed: pain during session on 2026-11-16 was 7\/10 > ceiling 5/],
+    ['phase-since at the painful session: it still regresses', { phaseSince: at(4, '17:00') }, 'regress', /^Regressed: pain during session on 2026-11-16/],
+    ['phase-since a minute after it: the phase before judged it, no regress', { phaseSince: at(4, '17:01') }, 'hold', /^Held: 1 of 2 sessions needed since the phase began on 2026-11-16/],
+    ['phase-since today (a same-day re-run after entering build): no regress', { phaseSince: at(0, '08:00') }, 'hold', /^Held: 0 of 2 sessions needed since the phase began on 2026-11-20/],
   ])('regress judges only the sessions of the phase: %s', (_name, plan, decision, rationale) => {
-    const out = orderOf(run(strength([{ ...ok, painDuring: 7 }, ok]).withPlan(plan)), 's1');
+    const out = orderOf(run(strength([{ ...ok, painDuring: 7 }, ok]).plan(plan)), 's1');
     expect(out.decision).toBe(decision);
     expect(out.rationale).toMatch(rationale);
   });
@@ -173,10 +174,10 @@ describe('each phase judges its own sessions: only those since phase-since count
 
 describe('week-over-week rise', () => {
   const weekly = (w3: number, w2: number, w1: number) => ({ ...flat(w3, 14, 20), ...flat(w2, 7, 13), ...flat(w1, 0, 6) });
-  function withPain(pains: Record<number, number>, referencePain?: number): BundleBuilder {
+  function withPain(pains: Record<number, number>, referencePain?: number): HistoryBuilder {
     return scenario()
-      .withPlan(referencePain !== undefined ? { referencePain } : {})
-      .pains(pains)
+      .plan(referencePain !== undefined ? { referencePain } : {})
+      .painScores(pains)
       .order({ id: 's1', dose: LOADED })
       .session('s1', 4, ok)
       .session('s1', 2, ok);
@@ -206,11 +207,11 @@ describe('week-over-week rise', () => {
 });
 
 describe('alternating focus', () => {
-  function two(domainB: 'strength' | 'mobility', authoredA: number, authoredB: number): BundleBuilder {
+  function two(domainB: 'strength' | 'mobility', authoredA: number, authoredB: number): HistoryBuilder {
     return scenario()
-      .pains(flat(3, 0, 20))
-      .order({ id: 'a', dose: LOADED, authoredDay: authoredA, code: 'step-up' })
-      .order({ id: 'b', dose: { sets: 2, duration: { value: 30, unit: 's' } }, domain: domainB, authoredDay: authoredB })
+      .painScores(flat(3, 0, 20))
+      .order({ id: 'a', dose: LOADED, authoredOn: authoredA, exercise: 'step-up' })
+      .order({ id: 'b', dose: { sets: 2, duration: { value: 30, unit: 's' } }, domain: domainB, authoredOn: authoredB })
       .session('a', 4, ok)
       .session('a', 2, ok)
       .session('b', 4, { painDuring: 2 })
@@ -240,14 +241,14 @@ describe('alternating focus', () => {
 
 describe('alternating focus across runs: a same-domain order that progressed in the last 7 days', () => {
   /** Order a (strength, 2 qualifying sessions) and sibling p, whose last change (p0 -> p) was on `day`. */
-  function withSibling(day: number, from: Dose, to: Dose, domain: 'strength' | 'mobility' = 'strength'): BundleBuilder {
+  function withSibling(day: number, from: Dose, to: Dose, domain: 'strength' | 'mobility' = 'strength'): HistoryBuilder {
     return scenario()
-      .pains(flat(3, 0, 20))
-      .order({ id: 'a', dose: LOADED, authoredDay: 10, code: 'step-up' })
+      .painScores(flat(3, 0, 20))
+      .order({ id: 'a', dose: LOADED, authoredOn: 10, exercise: 'step-up' })
       .session('a', 4, ok)
       .session('a', 2, ok)
-      .order({ id: 'p0', dose: from, domain, authoredDay: 30, status: 'completed' })
-      .order({ id: 'p', dose: to, domain, authoredDay: day, replaces: 'p0', code: 'sit-to-stand' });
+      .order({ id: 'p0', dose: from, domain, authoredOn: 30, status: 'completed' })
+      .order({ id: 'p', dose: to, domain, authoredOn: day, replaces: 'p0', exercise: 'sit-to-stand' });
   }
   const before: Dose = { sets: 2, reps: 10, step: 2 };
 
@@ -269,13 +270,13 @@ describe('alternating focus across runs: a same-domain order that progressed in 
     ['progressed 7 days ago and regressed today: progresses', 7, 'progress'],
   ])('sibling %s', (_name, day, decision) => {
     const b = scenario()
-      .pains(flat(3, 0, 20))
-      .order({ id: 'a', dose: LOADED, authoredDay: 10, code: 'step-up' })
+      .painScores(flat(3, 0, 20))
+      .order({ id: 'a', dose: LOADED, authoredOn: 10, exercise: 'step-up' })
       .session('a', 4, ok)
       .session('a', 2, ok)
-      .order({ id: 'p0', dose: before, authoredDay: 30, status: 'completed', inPlan: false })
-      .order({ id: 'p1', dose: { ...before, reps: 12, step: 3 }, authoredDay: day, status: 'completed', inPlan: false, replaces: 'p0' })
-      .order({ id: 'p', dose: before, authoredDay: 0, replaces: 'p1', code: 'sit-to-stand' });
+      .order({ id: 'p0', dose: before, authoredOn: 30, status: 'completed', inPlan: false })
+      .order({ id: 'p1', dose: { ...before, reps: 12, step: 3 }, authoredOn: day, status: 'completed', inPlan: false, replaces: 'p0' })
+      .order({ id: 'p', dose: before, authoredOn: 0, replaces: 'p1', exercise: 'sit-to-stand' });
     const out = orderOf(run(b), 'a');
     expect(out.decision).toBe(decision);
     if (decision === 'hold') expect(out.rationale).toMatch(/sit-to-stand progressed on 2026-11-16 \(within the last 7 days\)/);

@@ -1,16 +1,17 @@
 import { karvonenZone } from '../dose/intensity';
 import type { Dose, Phase } from '../types';
-import { flat, NOW, orderOf, run, scenario, type BundleBuilder } from '../test-support';
+import { flat, NOW, scenario, type HistoryBuilder, type PlanOptions } from '../../../test/support/builder';
+import { orderOf, run } from '../../../test/support/evaluate';
 
 const LOADED: Dose = { sets: 3, reps: 10, load: 10, step: 4 };
 const WALK: Dose = { duration: { value: 30, unit: 'min' }, rpeTarget: { low: 4, high: 6 }, heartRateZone: { low: 110, high: 130 }, step: 3 };
 const STRETCH: Dose = { sets: 2, duration: { value: 30, unit: 's' }, step: 2 };
 
 /** B = 3 from days 7-20; a strength, an endurance and a mobility order. */
-function program(pains: Record<number, number> = {}, phase: Phase = 'build'): BundleBuilder {
+function program(pains: Record<number, number> = {}, phase: Phase = 'build'): HistoryBuilder {
   return scenario()
-    .withPlan({ phase })
-    .pains({ ...flat(3, 7, 20), ...pains })
+    .plan({ phase })
+    .painScores({ ...flat(3, 7, 20), ...pains })
     .order({ id: 'str', dose: LOADED })
     .order({ id: 'end', domain: 'endurance', dose: WALK })
     .order({ id: 'mob', domain: 'mobility', dose: STRETCH });
@@ -40,7 +41,7 @@ describe('rule 1: red flag', () => {
 
   it('fires before a flare and in any phase but referred', () => {
     expect(run(program({ 1: 9, 0: 9 }).alert(1)).plan.decision).toBe('refer');
-    expect(run(program({}, 'flare').withPlan({ referencePain: 3, phaseSinceDay: 2 }).alert(1)).plan.decision).toBe('refer');
+    expect(run(program({}, 'flare').plan({ referencePain: 3, phaseSince: 2 }).alert(1)).plan.decision).toBe('refer');
     expect(run(program({}, 'baseline').alert(1)).plan.decision).toBe('refer');
   });
 });
@@ -55,17 +56,17 @@ describe('phase referred', () => {
 });
 
 describe('rule 2: flare', () => {
-  it.each<[string, Record<number, number>, { referencePain?: number; phaseSinceDay?: number }, boolean]>([
+  it.each<[string, Record<number, number>, Partial<PlanOptions>, boolean]>([
     ['B + 2 on 2 consecutive days fires', { 1: 5, 0: 5 }, {}, true],
     ['B + 1.9 does not', { 1: 5, 0: 5 }, { referencePain: 3.1 }, false],
     ['one day only does not', { 1: 3, 0: 9 }, {}, false],
     ['two days that are not consecutive do not', { 2: 6, 1: 3, 0: 6 }, {}, false],
     ['days 6 and 5 are in the last 7 days', { 6: 6, 5: 6 }, {}, true],
     ['days 7 and 6 are not both in the last 7 days', { 7: 6, 6: 6 }, {}, false],
-    ['days on the phase start count', { 3: 6, 2: 6 }, { phaseSinceDay: 3 }, true],
-    ['days before the phase start do not', { 4: 6, 3: 6 }, { phaseSinceDay: 3 }, false],
+    ['days on the phase start count', { 3: 6, 2: 6 }, { phaseSince: 3 }, true],
+    ['days before the phase start do not', { 4: 6, 3: 6 }, { phaseSince: 3 }, false],
   ])('%s', (_name, pains, plan, fires) => {
-    const out = run(program(pains).withPlan(plan));
+    const out = run(program(pains).plan(plan));
     expect(out.plan.decision === 'flare-protocol').toBe(fires);
   });
 
@@ -95,7 +96,7 @@ describe('rule 2: flare', () => {
   });
 
   it('drops the zone when the age is unknown', () => {
-    const out = run(program({ 1: 5, 0: 5 }).restingHeartRate(3, 60).withPatient({ birthDate: undefined }));
+    const out = run(program({ 1: 5, 0: 5 }).restingHeartRate(3, 60).patient({ birthDate: undefined }));
     expect(orderOf(out, 'end').newDose?.heartRateZone).toBeUndefined();
   });
 
@@ -105,19 +106,19 @@ describe('rule 2: flare', () => {
   });
 
   it('interrupts a return-to-load, counting only days since its start', () => {
-    const rtl = (since: number) => program({ 2: 6, 1: 6 }, 'return-to-load').withPlan({ phaseSinceDay: since, referencePain: 3, flareSinceDay: 12 });
+    const rtl = (since: number) => program({ 2: 6, 1: 6 }, 'return-to-load').plan({ phaseSince: since, referencePain: 3, flareSince: 12 });
     expect(run(rtl(2)).plan).toMatchObject({ phaseTo: 'flare', decision: 'flare-protocol', flareSince: NOW });
     expect(run(rtl(1)).plan.decision).not.toBe('flare-protocol');
   });
 
   it('does not fire without B', () => {
-    const out = run(scenario().pains({ 1: 9, 0: 9 }).order({ id: 'str', dose: LOADED }));
+    const out = run(scenario().painScores({ 1: 9, 0: 9 }).order({ id: 'str', dose: LOADED }));
     expect(out.plan.decision).toBeUndefined();
     expect(orderOf(out, 'str').rationale).toBe('Held: no baseline pain on record');
   });
 
   it('fires in phase baseline and deload too', () => {
     expect(run(program({ 1: 6, 0: 6 }, 'baseline')).plan.phaseTo).toBe('flare');
-    expect(run(program({ 1: 6, 0: 6 }, 'deload').withPlan({ phaseSinceDay: 3 })).plan.phaseTo).toBe('flare');
+    expect(run(program({ 1: 6, 0: 6 }, 'deload').plan({ phaseSince: 3 })).plan.phaseTo).toBe('flare');
   });
 });

@@ -1,23 +1,24 @@
 import type { Dose } from '../types';
-import { flat, orderOf, run, scenario, type BundleBuilder, type SessionSpec } from '../test-support';
+import { flat, scenario, type HistoryBuilder, type SessionOptions } from '../../../test/support/builder';
+import { orderOf, run } from '../../../test/support/evaluate';
 
 const WALK: Dose = { duration: { value: 20, unit: 'min' }, step: 1 };
 
 interface Spec {
   authoredDay?: number;
   frequency?: number;
-  sessions?: [number, SessionSpec][];
+  sessions?: [number, SessionOptions][];
   pains?: Record<number, number>;
   /** Day of phase-since at 09:00 (default 30, before the order). */
   phaseSinceDay?: number;
 }
 
 /** Quota mode, B = 3, one endurance order. */
-function quota({ authoredDay = 10, frequency = 3, sessions = [[5, {}], [2, {}]], pains = {}, phaseSinceDay = 30 }: Spec): BundleBuilder {
+function quota({ authoredDay = 10, frequency = 3, sessions = [[5, {}], [2, {}]], pains = {}, phaseSinceDay = 30 }: Spec): HistoryBuilder {
   const b = scenario()
-    .withPlan({ policy: { mode: 'quota-based' }, phaseSinceDay })
-    .pains({ ...flat(3, 7, 20), ...pains })
-    .order({ id: 'w', domain: 'endurance', dose: WALK, authoredDay, frequency });
+    .plan({ policy: { mode: 'quota-based' }, phaseSince: phaseSinceDay })
+    .painScores({ ...flat(3, 7, 20), ...pains })
+    .order({ id: 'w', domain: 'endurance', dose: WALK, authoredOn: authoredDay, frequency });
   for (const [day, spec] of sessions) b.session('w', day, { painDuring: 3, duration: 20, ...spec });
   return b;
 }
@@ -46,8 +47,8 @@ describe('quota-based order rule', () => {
 
   it('judges boom-bust by reps when the order has no duration', () => {
     const b = scenario()
-      .withPlan({ policy: { mode: 'quota-based' } })
-      .pains({ ...flat(3, 7, 20), 4: 6 })
+      .plan({ policy: { mode: 'quota-based' } })
+      .painScores({ ...flat(3, 7, 20), 4: 6 })
       .order({ id: 'r', domain: 'strength', dose: { sets: 2, reps: 10 } })
       .session('r', 5, { painDuring: 2, reps: 16 })
       .session('r', 2, { painDuring: 2, reps: 10 });
@@ -55,12 +56,12 @@ describe('quota-based order rule', () => {
   });
 
   it('holds with no baseline pain on record', () => {
-    const b = scenario().withPlan({ policy: { mode: 'quota-based' } }).order({ id: 'w', domain: 'endurance', dose: WALK }).session('w', 5).session('w', 2);
+    const b = scenario().plan({ policy: { mode: 'quota-based' } }).order({ id: 'w', domain: 'endurance', dose: WALK }).session('w', 5).session('w', 2);
     expect(orderOf(run(b), 'w')).toMatchObject({ decision: 'hold', rationale: 'Held: no baseline pain on record' });
   });
 
   it('applies alternating focus as in pain-guided mode', () => {
-    const b = quota({}).order({ id: 'bike', domain: 'endurance', dose: WALK, authoredDay: 9 }).session('bike', 5, { painDuring: 2 }).session('bike', 2, { painDuring: 2 });
+    const b = quota({}).order({ id: 'bike', domain: 'endurance', dose: WALK, authoredOn: 9 }).session('bike', 5, { painDuring: 2 }).session('bike', 2, { painDuring: 2 });
     const out = run(b);
     expect([orderOf(out, 'bike').decision, orderOf(out, 'w').decision]).toEqual(['hold', 'progress']);
     expect(orderOf(out, 'bike').rationale).toMatch(/alternating focus/);

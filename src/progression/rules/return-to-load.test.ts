@@ -1,25 +1,26 @@
 import type { Dose } from '../types';
-import { flat, orderOf, run, scenario, type BundleBuilder, type SessionSpec } from '../test-support';
+import { flat, scenario, type HistoryBuilder, type SessionOptions } from '../../../test/support/builder';
+import { orderOf, run } from '../../../test/support/evaluate';
 
 const PRE: Dose = { sets: 3, reps: 10, load: 10, step: 4 };
 
 interface Spec {
   current?: Dose;
   authoredDay?: number;
-  sessions?: [number, SessionSpec][];
+  sessions?: [number, SessionOptions][];
   flareSinceDay?: number | null;
   referencePain?: number;
 }
 
 /** Phase return-to-load: pre-flare 10 kg (day 30) -> flare 5 kg (day 16) -> current (default 7.5 kg, day 10). */
-function rtl({ current = { ...PRE, load: 7.5 }, authoredDay = 10, sessions = [[8, {}], [5, {}]], flareSinceDay = 16, referencePain = 3 }: Spec = {}): BundleBuilder {
+function rtl({ current = { ...PRE, load: 7.5 }, authoredDay = 10, sessions = [[8, {}], [5, {}]], flareSinceDay = 16, referencePain = 3 }: Spec = {}): HistoryBuilder {
   const b = scenario()
-    .withPlan({ phase: 'return-to-load', phaseSinceDay: 10, referencePain, ...(flareSinceDay !== null ? { flareSinceDay } : {}) })
-    .pains(flat(3, 0, 9))
-    .order({ id: 'pre', dose: PRE, authoredDay: 30, status: 'completed', inPlan: false })
-    .order({ id: 'flare', dose: { ...PRE, load: 5 }, authoredDay: 16, status: 'completed', inPlan: false, replaces: 'pre' })
-    .order({ id: 'str', dose: current, authoredDay, replaces: 'flare' })
-    .order({ id: 'mob', domain: 'mobility', dose: { duration: { value: 30, unit: 's' } }, authoredDay: 40 });
+    .plan({ phase: 'return-to-load', phaseSince: 10, referencePain, ...(flareSinceDay !== null ? { flareSince: flareSinceDay } : {}) })
+    .painScores(flat(3, 0, 9))
+    .order({ id: 'pre', dose: PRE, authoredOn: 30, status: 'completed', inPlan: false })
+    .order({ id: 'flare', dose: { ...PRE, load: 5 }, authoredOn: 16, status: 'completed', inPlan: false, replaces: 'pre' })
+    .order({ id: 'str', dose: current, authoredOn: authoredDay, replaces: 'flare' })
+    .order({ id: 'mob', domain: 'mobility', dose: { duration: { value: 30, unit: 's' } }, authoredOn: 40 });
   for (const [day, spec] of sessions) b.session('str', day, { painDuring: 2, reps: 10, ...spec });
   return b;
 }
@@ -58,8 +59,8 @@ describe('rule 4: return-to-load', () => {
 
   it('holds with no baseline pain on record', () => {
     const b = scenario()
-      .withPlan({ phase: 'return-to-load', phaseSinceDay: 10, flareSinceDay: 16 })
-      .order({ id: 'str', dose: PRE, authoredDay: 10 });
+      .plan({ phase: 'return-to-load', phaseSince: 10, flareSince: 16 })
+      .order({ id: 'str', dose: PRE, authoredOn: 10 });
     expect(orderOf(run(b), 'str')).toMatchObject({ decision: 'hold', rationale: 'Held: no baseline pain on record' });
   });
 });

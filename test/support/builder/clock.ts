@@ -1,6 +1,6 @@
 /**
- * Calendar-day arithmetic for synthetic histories: "day k" is k calendar days before now's date,
- * read in now's own UTC offset (CLINICAL-RULES.md, Terms), so fixtures never depend on the machine's zone.
+ * Calendar-day arithmetic for built records: "day k" is k calendar days before now's date, read in now's
+ * own UTC offset (docs/clinical-rules.md, Terms), so built records never depend on the machine's zone.
  */
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -41,6 +41,16 @@ function clock(minutes: number): string {
   return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}:00`;
 }
 
+const MINUTES_PER_DAY = 24 * 60;
+
+/** The dateTime `minutes` after `dateTime`, written in the same offset (a session's end from its start). */
+export function minutesLater(dateTime: string, minutes: number): string {
+  const t = parseDateTime(dateTime);
+  const total = t.minutes + minutes;
+  const days = Math.floor(total / MINUTES_PER_DAY);
+  return `${addDays(t.date, -days)}T${clock(total - days * MINUTES_PER_DAY)}${t.offset}`;
+}
+
 /** Resolves day numbers relative to one `now` into dateTimes in now's offset. */
 export class DayClock {
   readonly now: string;
@@ -74,5 +84,5 @@ export class DayClock {
   }
 }
 
-/** Accepts a day number (days before now) or an ISO date/dateTime, as the builder's inputs do. */
+/** A day number (days before now) or an ISO date/dateTime, as the builder's inputs accept. */
 export type When = number | string;
