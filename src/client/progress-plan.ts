@@ -64,7 +64,7 @@ export function whatChanged(before: Bundle, after: Bundle): string[] {
 }
 
 /** The engine on data read from the server: its refusal means the stored data cannot be progressed (422). */
-function decide(data: PlanData, planId: string, options: { now: string; policy?: Partial<Policy> }): ProgressResult {
+function decide(data: PlanData, planId: string, options: { now: string; baseUrl: string; policy?: Partial<Policy> }): ProgressResult {
   try {
     return progress(data.bundle, options);
   } catch (err) {
@@ -90,7 +90,7 @@ export async function progressPlan(client: FhirClient, planId: string, options: 
   if (!isDateTimeWithOffset(now)) {
     throw badRequest(`now '${String(now)}' is not an ISO dateTime with seconds and a UTC offset (e.g. 2026-02-23T08:00:00+01:00)`, 'now');
   }
-  const engineOptions = { now, ...(options.policy ? { policy: options.policy } : {}) };
+  const engineOptions = { now, baseUrl: client.baseUrl, ...(options.policy ? { policy: options.policy } : {}) };
   let data = await readPlan(client, planId);
   let result = decide(data, planId, engineOptions);
   const run = { planId, patient: data.plan.subject?.reference, now, dryRun: options.dryRun === true };

@@ -23,6 +23,11 @@ export interface ProgressOptions {
   now: string;
   /** Overrides of the plan's progression-policy. */
   policy?: Partial<Policy>;
+  /**
+   * The FHIR server base the input came from (`https://fhir.example.org/r4`), for the fullUrl of each PUT entry;
+   * default: the base of the input's own absolute fullUrls.
+   */
+  baseUrl?: string;
 }
 
 export interface PlanDecision {
@@ -86,6 +91,27 @@ function orderDecisions(evidence: Evidence, evaluation: Evaluation): OrderDecisi
   });
 }
 
+const REST_URL = /^(https?:\/\/.+)\/([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
+
+/**
+ * The absolute URL of an input resource: its entry's fullUrl when that is its RESTful URL, else the given
+ * base (or the base of the input's other absolute fullUrls) plus `Type/id`; undefined when none is known.
+ * See: https://hl7.org/fhir/R4/bundle.html#bundle-unique (fullUrl of an entry with a resource).
+ */
+function fullUrlResolver(entries: readonly { resource: Resource; fullUrl?: string }[], baseUrl?: string): (resource: Resource) => string | undefined {
+  const bases = entries.flatMap((e) => {
+    const m = REST_URL.exec(e.fullUrl ?? '');
+    return m?.[1] !== undefined ? [m[1]] : [];
+  });
+  const base = baseUrl?.replace(/\/+$/, '') ?? bases[0];
+  return (resource) => {
+    const own = entries.find((e) => e.resource === resource)?.fullUrl;
+    const m = REST_URL.exec(own ?? '');
+    if (m && m[2] === resource.resourceType && m[3] === resource.id) return own;
+    return base !== undefined && resource.id !== undefined ? `${base}/${resource.resourceType}/${resource.id}` : undefined;
+  };
+}
+
 /**
  * Applies graded progression to a patient's Bundle (plan, orders, logs, patient) at `now`.
  * Throws OperationOutcomeError with every issue found on bad input.
@@ -114,6 +140,7 @@ export function progress(bundle: Bundle, options: ProgressOptions): ProgressResu
     resolve: (reference) => index.resolve(reference)?.resource,
     aliases,
     locate: (resource: Resource) => index.entries.find((e) => e.resource === resource)?.path,
+    fullUrlOf: fullUrlResolver(index.entries, options.baseUrl),
   });
 
   return {

@@ -88,6 +88,34 @@ export function validateResource(run: Run, resource: unknown, expr: string, scop
   for (const s of baseCovered ? profiles : [base, ...profiles]) walkResource(run, resource, s, expr, own);
 }
 
+const REST_URL = /^(?:https?:\/\/.+\/)?([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
+
+/**
+ * A Bundle entry's fullUrl: present whenever the entry has a resource, except on a POST in a transaction or
+ * batch and in a batch- or transaction-response; and when it looks like a RESTful URL, naming the same type and
+ * id as the resource.
+ * See: https://hl7.org/fhir/R4/bundle-definitions.html#Bundle.entry.fullUrl
+ */
+function checkEntryFullUrl(run: Run, bundle: Json, resource: Json, expr: string): void {
+  const entries: unknown[] = Array.isArray(bundle.entry) ? bundle.entry : [];
+  const entry = entries.find((e): e is Json => isJsonObject(e) && e.resource === resource);
+  if (!entry) return;
+  const where = expr.replace(/\.resource$/, '.fullUrl');
+  const fullUrl = entry.fullUrl;
+  if (typeof fullUrl !== 'string') {
+    const post = isJsonObject(entry.request) && entry.request.method === 'POST';
+    // "Results from operations might involve resources that are not identified": response Bundles may omit it.
+    const response = typeof bundle.type === 'string' && bundle.type.endsWith('-response');
+    if (!post && !response) run.issues.error('required', 'Bundle entry missing fullUrl: an entry with a resource needs one (only a POST in a transaction or batch may go without)', where);
+    return;
+  }
+  const m = REST_URL.exec(fullUrl);
+  if (!m || typeof resource.id !== 'string') return;
+  if (m[1] !== resource.resourceType || m[2] !== resource.id) {
+    run.issues.error('invalid', `fullUrl ${fullUrl} does not name the entry's resource ${String(resource.resourceType)}/${resource.id}`, where);
+  }
+}
+
 export interface NestedResource {
   readonly value: unknown;
   readonly node: ElementNode;
@@ -106,6 +134,7 @@ export function validateNestedResource(run: Run, n: NestedResource): void {
   if (isJsonObject(value) && typeof value.resourceType === 'string' && !['Resource', 'DomainResource'].includes(n.declaredType) && value.resourceType !== n.declaredType && run.defs.isResourceType(n.declaredType)) {
     run.issues.error('structure', `Expected a ${n.declaredType} here, found ${value.resourceType}`, expr);
   }
+  if (parentIsBundle && !isContained && isJsonObject(value)) checkEntryFullUrl(run, parent.resource, value, expr);
   const extra = parentIsBundle && !isContained && isJsonObject(value) ? run.entryProfiles(value) : [];
   const request = extra.length > 0 && isJsonObject(value) ? { urls: [...declaredProfiles(value), ...extra], explicit: false } : undefined;
   validateResource(

@@ -149,3 +149,21 @@ describe('validate a Bundle entry by entry', () => {
     expect(errors(outer).map((i) => i.expression?.[0])).toEqual(['Bundle.entry[0].resource.entry[0].resource.status']);
   });
 });
+
+describe('Bundle entry fullUrls', () => {
+  const obs = observation('o1');
+  const put = { method: 'PUT' as const, url: 'Observation/o1' };
+  const post = { method: 'POST' as const, url: 'Observation' };
+  it.each<[string, Bundle, string[]]>([
+    ['a PUT without fullUrl', bundle('transaction', [{ resource: obs, request: put }]), ['Bundle.entry[0].fullUrl']],
+    ['a PUT with its RESTful fullUrl', bundle('transaction', [{ fullUrl: `${BASE}/Observation/o1`, resource: obs, request: put }]), []],
+    ['a POST without fullUrl', bundle('transaction', [{ resource: observation('o2'), request: post }]), []],
+    ['a collection entry without fullUrl', bundle('collection', [{ resource: obs }]), ['Bundle.entry[0].fullUrl']],
+    ['a batch-response entry without fullUrl', bundle('batch-response', [{ resource: obs, response: { status: '200' } }]), []],
+    ['a fullUrl naming another id', bundle('collection', [entry(obs, `${BASE}/Observation/o9`)]), ['Bundle.entry[0].fullUrl']],
+    ['a fullUrl naming another type', bundle('collection', [entry(obs, `${BASE}/Patient/o1`)]), ['Bundle.entry[0].fullUrl']],
+    ['a urn:uuid fullUrl', bundle('collection', [entry(obs, 'urn:uuid:0c1d2e3f-0000-4000-8000-000000000009')]), []],
+  ])('%s: errors at %j', (_name, b, expressions) => {
+    expect(errors(b).map((i) => i.expression?.[0])).toEqual(expressions);
+  });
+});

@@ -20,12 +20,12 @@ Expression: "where(system = 'http://unitsofmeasure.org' and (code = 'min' or cod
 Invariant: gradus-exercise-dose-4
 Description: "The heart-rate zone has a bound, and its bounds are in beats per minute (UCUM /min)."
 Severity: #error
-Expression: "(low | high).exists() and (low | high).all(system = 'http://unitsofmeasure.org' and code = '/min')"
+Expression: "(low.exists() or high.exists()) and low.all(system = 'http://unitsofmeasure.org' and code = '/min') and high.all(system = 'http://unitsofmeasure.org' and code = '/min')"
 
 Invariant: gradus-exercise-dose-5
 Description: "The RPE target has a bound, and its bounds are scores (UCUM {score}) from 0 to 10."
 Severity: #error
-Expression: "(low | high).exists() and (low | high).all(system = 'http://unitsofmeasure.org' and code = '{score}' and value >= 0 and value <= 10)"
+Expression: "(low.exists() or high.exists()) and low.all(system = 'http://unitsofmeasure.org' and code = '{score}' and value >= 0 and value <= 10) and high.all(system = 'http://unitsofmeasure.org' and code = '{score}' and value >= 0 and value <= 10)"
 
 Invariant: gradus-exercise-order-1
 Description: "The order's intent is plan, order or proposal."

@@ -36,10 +36,14 @@ export function forUpdate<T extends Resource>(resource: T): T {
   return copy;
 }
 
-/** A PUT entry guarded by If-Match when the resource has a version. */
-export function updateEntry<T extends Resource>(resource: T, guardedBy: Resource): BundleEntry<T> {
+/**
+ * A PUT entry guarded by If-Match when the resource has a version; `fullUrl` is the resource's absolute URL
+ * on its server (R4: every entry with a resource has a fullUrl, except a POST).
+ */
+export function updateEntry<T extends Resource>(resource: T, guardedBy: Resource, fullUrl?: string): BundleEntry<T> {
   const ifMatch = ifMatchOf(guardedBy);
   return {
+    ...(fullUrl !== undefined ? { fullUrl } : {}),
     resource,
     request: { method: 'PUT', url: logicalReference(guardedBy), ...(ifMatch ? { ifMatch } : {}) },
   };

@@ -31,4 +31,23 @@ describe('the transaction the engine writes', () => {
     const { transaction } = progress(bundle, { now: bundle.timestamp ?? '' });
     expect(errors(validate(transaction).issue)).toEqual([]);
   });
+
+  it.each(INPUTS)('%s: every entry has a fullUrl: urn:uuid for a create, the input resource\'s own URL for an update', (_name, path) => {
+    const bundle = JSON.parse(readFileSync(path, 'utf8')) as Bundle;
+    const inputUrls = new Map((bundle.entry ?? []).map((e) => [`${e.resource?.resourceType ?? ''}/${e.resource?.id ?? ''}`, e.fullUrl]));
+    const { transaction } = progress(bundle, { now: bundle.timestamp ?? '' });
+    for (const entry of transaction.entry ?? []) {
+      if (entry.request?.method === 'POST') expect(entry.fullUrl).toMatch(/^urn:uuid:[0-9a-f-]{36}$/);
+      else expect({ url: entry.request?.url, fullUrl: entry.fullUrl }).toEqual({ url: entry.request?.url, fullUrl: inputUrls.get(entry.request?.url ?? '') });
+    }
+  });
+
+  it('takes the server base from the caller when the input has no absolute fullUrls', () => {
+    const bundle = JSON.parse(readFileSync(join(DEMO_DIR, 'flare.json'), 'utf8')) as Bundle;
+    const bare: Bundle = { ...bundle, entry: (bundle.entry ?? []).map(({ resource }) => ({ ...(resource ? { resource } : {}) })) };
+    const { transaction } = progress(bare, { now: bundle.timestamp ?? '', baseUrl: 'https://fhir.example.org/r4/' });
+    const puts = (transaction.entry ?? []).filter((e) => e.request?.method === 'PUT');
+    expect(puts.length).toBeGreaterThan(0);
+    for (const e of puts) expect(e.fullUrl).toBe(`https://fhir.example.org/r4/${e.request?.url ?? ''}`);
+  });
 });

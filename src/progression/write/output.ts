@@ -46,6 +46,8 @@ export interface TransactionInput {
   aliases?: ReadonlyMap<string, readonly string[]>;
   /** Where a resource sits in the input (`Bundle.entry[3].resource`), for issue expressions. */
   locate?: (resource: Resource) => string | undefined;
+  /** The absolute URL of an input resource on its server, for the fullUrl of its PUT entry. */
+  fullUrlOf?: (resource: Resource) => string | undefined;
 }
 
 /** The plan-level decision a phase change is recorded under (the plan rule that fired, else implied by the phases). */
@@ -132,11 +134,11 @@ export function buildTransaction(input: TransactionInput): Bundle {
         request: { method: 'POST', url: 'ServiceRequest' },
       });
       replacements.set(decision.orderId, fullUrl);
-      completed.push(updateEntry(withStatus(order, 'completed'), order));
+      completed.push(updateEntry(withStatus(order, 'completed'), order, input.fullUrlOf?.(order)));
       guarded.push(order);
       targets = [{ reference: fullUrl }];
     } else if (decision.newStatus && decision.newStatus !== order.status) {
-      held.push(updateEntry(withStatus(order, decision.newStatus), order));
+      held.push(updateEntry(withStatus(order, decision.newStatus), order, input.fullUrlOf?.(order)));
       guarded.push(order);
       targets = [{ reference: logicalReference(order) }];
     } else {
@@ -156,7 +158,7 @@ export function buildTransaction(input: TransactionInput): Bundle {
   });
   const planEntries: BundleEntry[] = [];
   if (nextPlan) {
-    planEntries.push(updateEntry(nextPlan, plan));
+    planEntries.push(updateEntry(nextPlan, plan, input.fullUrlOf?.(plan)));
     guarded.push(plan);
   }
   if (evaluation.plan.phaseTo !== evaluation.plan.phaseFrom) {
