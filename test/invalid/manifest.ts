@@ -19,6 +19,8 @@ export interface Expectation {
   why: string;
   /** A regular expression the matching error's diagnostics must contain (an invariant's constraint key). */
   diagnostics?: string;
+  /** Where the HL7 Java validation engine lets the fixture pass, and why (checked by `npm run conformance`). */
+  javaEngine?: { passes: boolean; why: string };
 }
 
 /** Every kind of check the fixtures must cover together. */
