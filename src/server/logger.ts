@@ -3,8 +3,6 @@
  * route shapes with ids masked (maskPath), statuses, durations, counts. Never bodies, queries, names,
  * resource ids or tokens (no PHI, no secrets).
  */
-import { isResourceType } from './capability';
-
 export type Level = 'info' | 'warn' | 'error';
 export type LogFields = Record<string, string | number | boolean | undefined>;
 
@@ -28,7 +26,7 @@ export function jsonLogger(level: Level | 'silent' = 'info', write: (line: strin
  * A request path with every id replaced by `:id`: resource types, operations (`$progress`), `_history`,
  * `_search` and `metadata` are kept. `/fhir/CarePlan/amara-plan/$progress` -> `/fhir/CarePlan/:id/$progress`.
  */
-export function maskPath(path: string): string {
+export function maskPath(path: string, isResourceType: (segment: string) => boolean): string {
   const keep = (segment: string): boolean =>
     segment === '' || segment === 'fhir' || segment === 'health' || segment === 'metadata' || isResourceType(segment) || /^[$_][a-z-]+$/i.test(segment);
   return (path.split('?')[0] ?? '')
