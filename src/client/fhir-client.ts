@@ -73,10 +73,13 @@ function describe(method: string, url: string): string {
   return `${method} ${pathname}`;
 }
 
+/** The host names of this machine, as URL.hostname and express's req.hostname write them. */
+export const LOOPBACK_HOSTNAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
+
 /** A bearer token may go to an https server, or over http only to this machine (loopback). */
 export function safeForToken(baseUrl: string): boolean {
   const url = new URL(baseUrl);
-  return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return url.protocol === 'https:' || LOOPBACK_HOSTNAMES.includes(url.hostname);
 }
 
 export class FhirClient {

@@ -16,3 +16,12 @@ export function versionedKey(reference: string | undefined): string | undefined 
   if (!m) return undefined;
   return m[3] !== undefined ? `${m[1]}/${m[2]}/_history/${m[3]}` : `${m[1]}/${m[2]}`;
 }
+
+const RESTFUL = /^(?:(https?:\/\/.+)\/)?([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
+
+/** The parts of a RESTful resource URL (`[base/]Type/id`, no version); `base` only when absolute. */
+export function restfulUrl(url: string | undefined): { base?: string; type: string; id: string } | undefined {
+  const m = url === undefined ? null : RESTFUL.exec(url);
+  if (!m?.[2] || !m[3]) return undefined;
+  return { ...(m[1] !== undefined ? { base: m[1] } : {}), type: m[2], id: m[3] };
+}

@@ -7,6 +7,7 @@
  */
 import type { Bundle, Resource } from 'fhir/r4';
 import { badRequest } from '../fhir/outcome';
+import { restfulUrl } from '../fhir/reference';
 import { parseDateTime } from './read';
 import { copyDose } from './dose';
 import { evaluate } from './rules';
@@ -91,23 +92,18 @@ function orderDecisions(evidence: Evidence, evaluation: Evaluation): OrderDecisi
   });
 }
 
-const REST_URL = /^(https?:\/\/.+)\/([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
-
 /**
  * The absolute URL of an input resource: its entry's fullUrl when that is its RESTful URL, else the given
  * base (or the base of the input's other absolute fullUrls) plus `Type/id`; undefined when none is known.
  * See: https://hl7.org/fhir/R4/bundle.html#bundle-unique (fullUrl of an entry with a resource).
  */
 function fullUrlResolver(entries: readonly { resource: Resource; fullUrl?: string }[], baseUrl?: string): (resource: Resource) => string | undefined {
-  const bases = entries.flatMap((e) => {
-    const m = REST_URL.exec(e.fullUrl ?? '');
-    return m?.[1] !== undefined ? [m[1]] : [];
-  });
+  const bases = entries.flatMap((e) => restfulUrl(e.fullUrl)?.base ?? []);
   const base = baseUrl?.replace(/\/+$/, '') ?? bases[0];
   return (resource) => {
     const own = entries.find((e) => e.resource === resource)?.fullUrl;
-    const m = REST_URL.exec(own ?? '');
-    if (m && m[2] === resource.resourceType && m[3] === resource.id) return own;
+    const url = restfulUrl(own);
+    if (url?.base !== undefined && url.type === resource.resourceType && url.id === resource.id) return own;
     return base !== undefined && resource.id !== undefined ? `${base}/${resource.resourceType}/${resource.id}` : undefined;
   };
 }

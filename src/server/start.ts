@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FhirClient } from '../client';
+import { FhirClient, LOOPBACK_HOSTNAMES } from '../client';
 import { Validator } from '../validation';
 import { createApp } from './app';
 import { ConfigError, type ServiceConfig } from './config';
@@ -34,8 +34,6 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
-
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
@@ -60,6 +58,7 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     if (config.demo) demoPatients = await seedDemo(store, { clock: clock(), asOfTimestamp: options.demoAsOfTimestamp === true });
   }
   // The client needs the port the server got, so it is made once listening.
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const target: { client?: FhirClient } = {};
   const embedded = store ? new EmbeddedFhirServer(store) : undefined;
   const app = createApp({
@@ -72,12 +71,11 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     clock,
     bodyLimitBytes: config.bodyLimitBytes,
     ...(embedded ? { embedded } : {}),
-    ...(LOOPBACK.includes(config.host) ? { allowedHosts: ['localhost', '127.0.0.1', '[::1]'] } : {}),
+    ...(LOOPBACK_HOSTNAMES.includes(host) ? { allowedHosts: LOOPBACK_HOSTNAMES } : {}),
   });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
   const port = await listen(server, config.port, config.host);
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   const fhirBaseUrl = config.fhirBaseUrl ?? `${url}/fhir`;
   target.client = new FhirClient({

@@ -3,6 +3,7 @@
  * (meta.profile, or the ones asked for), each walked from the root; a Bundle's entries in their own scope.
  * See: https://hl7.org/fhir/R4/validation.html, https://hl7.org/fhir/R4/bundle.html
  */
+import { restfulUrl } from '../fhir/reference';
 import { isJsonObject } from '../fhir/json';
 import type { BundleIndex, ResourceScope, Run } from './context';
 import { firstVisit } from './context';
@@ -88,8 +89,6 @@ export function validateResource(run: Run, resource: unknown, expr: string, scop
   for (const s of baseCovered ? profiles : [base, ...profiles]) walkResource(run, resource, s, expr, own);
 }
 
-const REST_URL = /^(?:https?:\/\/.+\/)?([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
-
 /**
  * A Bundle entry's fullUrl: present whenever the entry has a resource, except on a POST in a transaction or
  * batch and in a batch- or transaction-response; and when it looks like a RESTful URL, naming the same type and
@@ -109,9 +108,9 @@ function checkEntryFullUrl(run: Run, bundle: Json, resource: Json, expr: string)
     if (!post && !response) run.issues.error('required', 'Bundle entry missing fullUrl: an entry with a resource needs one (only a POST in a transaction or batch may go without)', where);
     return;
   }
-  const m = REST_URL.exec(fullUrl);
-  if (!m || typeof resource.id !== 'string') return;
-  if (m[1] !== resource.resourceType || m[2] !== resource.id) {
+  const url = restfulUrl(fullUrl);
+  if (!url || typeof resource.id !== 'string') return;
+  if (url.type !== resource.resourceType || url.id !== resource.id) {
     run.issues.error('invalid', `fullUrl ${fullUrl} does not name the entry's resource ${String(resource.resourceType)}/${resource.id}`, where);
   }
 }
