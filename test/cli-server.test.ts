@@ -7,7 +7,8 @@ import type { CarePlan } from 'fhir/r4';
 import { execFile, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { FhirClient } from '../src/client';
-import { loadConfig, startService, type RunningService } from '../src/server';
+import type { RunningService } from '../src/server';
+import { startDemoService } from './support/demo-service';
 import { snapshot } from './support/plan-state';
 
 const ROOT = resolve(__dirname, '..');
@@ -34,7 +35,7 @@ let service: RunningService;
 let client: FhirClient;
 
 beforeAll(async () => {
-  service = await startService(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), { demoAsOfTimestamp: true });
+  service = await startDemoService();
   client = new FhirClient({ baseUrl: service.fhirBaseUrl });
 });
 afterAll(async () => service.close());

@@ -7,7 +7,8 @@ import type { Bundle, CarePlan, Parameters, ServiceRequest } from 'fhir/r4';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FhirClient, progressPlan } from '../src/client';
-import { loadConfig, startService, type RunningService } from '../src/server';
+import type { RunningService } from '../src/server';
+import { startDemoService } from './support/demo-service';
 import { snapshot, summary, violations } from './support/plan-state';
 
 const DEMO = join(__dirname, '..', 'fixtures', 'demo');
@@ -17,7 +18,7 @@ let service: RunningService;
 let client: FhirClient;
 
 beforeEach(async () => {
-  service = await startService(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), { demoAsOfTimestamp: true });
+  service = await startDemoService();
   client = new FhirClient({ baseUrl: service.fhirBaseUrl });
 });
 afterEach(async () => service.close());

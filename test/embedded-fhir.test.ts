@@ -18,14 +18,15 @@ import type {
   Patient,
   Resource,
 } from 'fhir/r4';
-import { loadConfig, startService, type RunningService } from '../src/server';
+import { loadConfig, type RunningService } from '../src/server';
+import { startDemoService } from './support/demo-service';
 import { call, checkIn, CHECK_IN_PROFILE, FHIR_JSON, NOW_QUERY, PLAN_PROFILE, SD, type Reply } from './support/http';
 
 let service: RunningService;
 let fhir: string;
 
 beforeAll(async () => {
-  service = await startService(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), { demoAsOfTimestamp: true });
+  service = await startDemoService();
   fhir = service.fhirBaseUrl;
 });
 

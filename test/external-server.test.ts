@@ -5,6 +5,7 @@
  */
 import { FhirClient } from '../src/client';
 import { loadConfig, startService, type RunningService } from '../src/server';
+import { startDemoService } from './support/demo-service';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { snapshot, violations } from './support/plan-state';
 
@@ -15,7 +16,7 @@ let proxy: FaultProxy;
 let service: RunningService;
 
 beforeAll(async () => {
-  remote = await startService(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), { demoAsOfTimestamp: true });
+  remote = await startDemoService();
   proxy = await startFaultProxy(remote.fhirBaseUrl);
   service = await startService(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', FHIR_BASE_URL: proxy.baseUrl, FHIR_BEARER_TOKEN: TOKEN }));
 });

@@ -7,6 +7,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server } f
 import { createServer as createNetServer } from 'node:net';
 import type { CarePlan, OperationOutcome, Patient } from 'fhir/r4';
 import { ConfigError, loadConfig, startService, type RunningService } from '../src/server';
+import { startDemoService } from './support/demo-service';
 import { call, checkIn, expectOutcome, FHIR_JSON, NOW_QUERY, PLAN_PROFILE, type CallInit } from './support/http';
 
 const diagnostics = (outcome: OperationOutcome): string => outcome.issue.map((i) => i.diagnostics ?? '').join(' ');
@@ -61,7 +62,7 @@ describe('bad input to the service on the embedded server', () => {
   let fhir: string;
 
   beforeAll(async () => {
-    service = await startService(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), { demoAsOfTimestamp: true });
+    service = await startDemoService();
     fhir = service.fhirBaseUrl;
   });
 

@@ -7,14 +7,15 @@
 import type { Bundle, Patient } from 'fhir/r4';
 import { request } from 'node:http';
 import { FhirClient } from '../src/client';
-import { ConfigError, loadConfig, startService, type RunningService } from '../src/server';
+import { ConfigError, loadConfig, type RunningService } from '../src/server';
+import { startDemoService } from './support/demo-service';
 import { call, NOW_QUERY } from './support/http';
 
 let service: RunningService;
 let fhir: string;
 
 beforeAll(async () => {
-  service = await startService(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), { demoAsOfTimestamp: true });
+  service = await startDemoService();
   fhir = service.fhirBaseUrl;
 });
 afterAll(async () => service.close());

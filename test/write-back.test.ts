@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { FhirClient, progressPlan, referenceKey } from '../src/client';
 import { hasErrors } from '../src/fhir/outcome';
 import { loadConfig, startService, type RunningService } from '../src/server';
+import { startDemoService } from './support/demo-service';
 import { validate } from '../src/validation';
 import { duplicateKeys, snapshot, summary, violations } from './support/plan-state';
 
@@ -24,7 +25,7 @@ let service: RunningService;
 let client: FhirClient;
 
 beforeAll(async () => {
-  service = await startService(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), { demoAsOfTimestamp: true });
+  service = await startDemoService();
   client = new FhirClient({ baseUrl: service.fhirBaseUrl });
 });
 afterAll(async () => service.close());
