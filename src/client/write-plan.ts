@@ -93,8 +93,8 @@ export async function writeTransaction(client: FhirClient, transaction: Bundle):
     const holdKeys = (transaction.entry ?? [])
       .filter((e) => isProvenance(e) && e.request?.ifNoneExist !== undefined && (e.resource as Provenance).activity === undefined)
       .flatMap((e) => evaluationKeyOf(e.resource) ?? []);
-    const recorded = new Set((await recordedProvenances(client, holdKeys)).map(evaluationKeyOf));
-    const commit = commitTransaction(transaction, new Set([...recorded].filter((k): k is string => k !== undefined))) as Bundle;
+    const recorded = new Set((await recordedProvenances(client, holdKeys)).flatMap((p) => evaluationKeyOf(p) ?? []));
+    const commit = commitTransaction(transaction, recorded) as Bundle;
     const response = await client.bundle(commit);
     const failed = failedEntries(response, 'transaction');
     if (response.type !== 'transaction-response' || failed.length > 0) {
