@@ -1,13 +1,22 @@
 // jest globalSetup: compile src/ to dist/ once, before any test that runs the built CLI or library.
+// It builds into a fresh folder and swaps it in, so a test run started meanwhile never sees a half-built dist/
+// (and a file left from an earlier layout, like dist/progression/dose.js, cannot shadow a folder of that name).
 const { execFileSync } = require('node:child_process');
+const { renameSync, rmSync } = require('node:fs');
 const { resolve } = require('node:path');
 
 module.exports = function buildOnce() {
   const root = resolve(__dirname, '..');
-  // A clean dist/: a file left from an earlier layout (dist/progression/dose.js) would shadow a folder of the same name.
-  require('node:fs').rmSync(resolve(root, 'dist'), { recursive: true, force: true });
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const fresh = resolve(root, `dist.build-${process.pid}`);
+  rmSync(fresh, { recursive: true, force: true });
+  try {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', fresh], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    rmSync(resolve(root, 'dist'), { recursive: true, force: true });
+    renameSync(fresh, resolve(root, 'dist'));
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
 };
