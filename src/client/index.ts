@@ -8,3 +8,4 @@ export { referenceKey } from '../fhir/reference';
 export { writeTransaction, commitTransaction, type WriteResult } from './write-plan';
 export { progressPlan, whatChanged, type PlanRun, type ProgressPlanOptions } from './progress-plan';
 export { progressAll, gradusPlanIds, summarise, type AllSummary, type PlanFailure, type PlanReport, type ProgressAllOptions } from './progress-all';
+export { applyReview, approveChanges, proposalDigest, proposeChanges, rejectChanges, type DoseEdits, type ReviewOptions, type Verifier } from './review';

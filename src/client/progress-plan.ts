@@ -41,7 +41,7 @@ export interface PlanRun {
 const outcomeUnknown = (err: unknown): boolean => err instanceof FhirHttpError && (err.serverStatus === undefined || err.serverStatus >= 500);
 
 /** HAPI answers a stale If-Match with 409 (HAPI-0989); everyone else with 412. */
-const isVersionConflict = (err: unknown): boolean => err instanceof FhirHttpError && (err.serverStatus === 412 || err.serverStatus === 409);
+export const isVersionConflict = (err: unknown): boolean => err instanceof FhirHttpError && (err.serverStatus === 412 || err.serverStatus === 409);
 
 /** What differs between two reads of a plan's data, in words: versions, statuses, new and removed resources. */
 export function whatChanged(before: Bundle, after: Bundle): string[] {
@@ -64,7 +64,7 @@ export function whatChanged(before: Bundle, after: Bundle): string[] {
 }
 
 /** The engine on data read from the server: its refusal means the stored data cannot be progressed (422). */
-function decide(data: PlanData, planId: string, options: { now: string; baseUrl: string; policy?: Partial<Policy> }): ProgressResult {
+export function decide(data: PlanData, planId: string, options: { now: string; baseUrl: string; policy?: Partial<Policy> }): ProgressResult {
   try {
     return progress(data.bundle, options);
   } catch (err) {

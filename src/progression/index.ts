@@ -3,5 +3,5 @@ export { progress, ENGINE_VERSION, isDateTimeWithOffset } from './progress';
 export type { ProgressOptions, ProgressResult, PlanDecision, OrderDecision } from './progress';
 export { DEFAULT_POLICY } from './types';
 export type { DecisionCode, Domain, Dose, Duration, Evaluation, IntensityMeasure, Mode, OrderEvaluation, Phase, PlanEvaluation, Policy, Range } from './types';
-export { describeDose, readDose } from './dose';
+export { describeDose, doseExtension, readDose } from './dose';
 export { changesTransaction, provenanceBatch } from './write';

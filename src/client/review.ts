@@ -1,0 +1,209 @@
+/**
+ * A clinician's review of the engine's proposal for one plan: propose (a dry run), approve as proposed or
+ * with edited doses, or reject with a reason. Approval writes exactly what the clinician saw: the proposal's
+ * `now` and a digest of its decisions travel with the form, the plan is read again and recomputed at that
+ * `now`, and any difference (new logs, a changed plan) is a 409 to review again, never a silent recompute.
+ * The clinician is recorded on every Provenance as the `verifier` agent; edited doses are checked against
+ * the profiles before anything is written.
+ * See: implementation-guide.md "Progression output"; https://hl7.org/fhir/R4/provenance.html
+ */
+import type { Bundle, BundleEntry, OperationOutcome, Provenance, ServiceRequest } from 'fhir/r4';
+import { createHash } from 'node:crypto';
+import { CS, DEVICE_IDENTIFIER_SYSTEM, ENGINE_DEVICE_ID, EXT, PROFILE, PROVENANCE_PARTICIPANT_TYPE } from '../fhir/codes';
+import { conflict, issue, OperationOutcomeError, outcome } from '../fhir/outcome';
+import { describeDose, doseExtension, ENGINE_VERSION, type Dose, type ProgressResult } from '../progression';
+import type { Validator } from '../validation';
+import type { FhirClient } from './fhir-client';
+import { decide, isVersionConflict, progressPlan, type PlanRun } from './progress-plan';
+import { readPlan } from './read-plan';
+import { writeTransaction } from './write-plan';
+
+/** The approving clinician: `Practitioner/<id>` and a name to show. */
+export interface Verifier {
+  reference: string;
+  display?: string;
+}
+
+/** Edited doses by the id of the current order whose proposed dose they replace. */
+export type DoseEdits = Record<string, Dose>;
+
+export interface ReviewOptions {
+  /** The proposal's evaluation time, as shown to the clinician. */
+  now: string;
+  /** proposalDigest() of the proposal shown. */
+  digest: string;
+  verifier: Verifier;
+}
+
+/** A hex digest of what a proposal decides (phases, decisions, doses): equal digests, the same proposal. */
+export function proposalDigest(result: ProgressResult): string {
+  const shown = {
+    plan: [result.plan.phaseFrom, result.plan.phaseTo, result.plan.decision ?? null],
+    orders: result.orders.map((o) => [o.orderId, o.decision, o.from, o.to]),
+  };
+  return createHash('sha256').update(JSON.stringify(shown)).digest('hex');
+}
+
+/** The engine's proposal for a plan, computed on the server's current data; nothing is written. */
+export function proposeChanges(client: FhirClient, planId: string, options: { now?: string } = {}): Promise<PlanRun> {
+  return progressPlan(client, planId, { ...(options.now !== undefined ? { now: options.now } : {}), dryRun: true });
+}
+
+/** The proposal recomputed at the reviewed `now`; 409 when it is no longer the one the clinician saw. */
+async function reviewedProposal(
+  client: FhirClient,
+  planId: string,
+  options: ReviewOptions,
+): Promise<{ result: ProgressResult; planVersion: string | undefined; patient: string | undefined }> {
+  const data = await readPlan(client, planId);
+  const result = decide(data, planId, { now: options.now, baseUrl: client.baseUrl });
+  if (proposalDigest(result) !== options.digest) {
+    throw conflict(`CarePlan/${planId} or its logs changed since the proposal was shown: review the new proposal`);
+  }
+  return { result, planVersion: data.plan.meta?.versionId, patient: data.plan.subject?.reference };
+}
+
+function verifierAgent(verifier: Verifier): Provenance['agent'][number] {
+  return {
+    type: { coding: [{ system: PROVENANCE_PARTICIPANT_TYPE, code: 'verifier', display: 'Verifier' }] },
+    who: { reference: verifier.reference, ...(verifier.display !== undefined ? { display: verifier.display } : {}) },
+  };
+}
+
+const DOSE_FIELDS = ['sets', 'reps', 'load', 'duration'] as const;
+type DoseField = (typeof DOSE_FIELDS)[number];
+
+/** Which dose field a validator issue inside an order's exercise-dose extension is about, when it can tell. */
+function fieldOf(expression: string, order: ServiceRequest): DoseField | undefined {
+  const ext = /\.extension\[(\d+)\]\.extension\[(\d+)\]/.exec(expression);
+  if (!ext) return undefined;
+  const dose = order.extension?.[Number(ext[1])];
+  if (dose?.url !== EXT.exerciseDose) return undefined;
+  const url = dose.extension?.[Number(ext[2])]?.url;
+  return DOSE_FIELDS.find((f) => f === url);
+}
+
+/**
+ * The proposal with the clinician's edits and signature: each edited order's successor carries the edited
+ * dose (and a narrative of it), its decision and Provenance say who changed the dose from what to what, and
+ * every Provenance names the clinician as verifier. Pure; 422 when an edit names an order without a new dose.
+ */
+export function applyReview(result: ProgressResult, verifier: Verifier, edits: DoseEdits = {}): ProgressResult {
+  const transaction: Bundle = structuredClone(result.transaction);
+  const entries = transaction.entry ?? [];
+  const successorOf = (orderId: string): BundleEntry | undefined =>
+    entries.find((e) => e.resource?.resourceType === 'ServiceRequest' && (e.resource as ServiceRequest).replaces?.some((r) => r.reference === `ServiceRequest/${orderId}`));
+  const who = verifier.display ?? verifier.reference;
+  const orders = result.orders.map((o) => ({ ...o }));
+  const problems = Object.keys(edits).filter((id) => !successorOf(id) || !orders.some((o) => o.orderId === id));
+  if (problems.length > 0) {
+    throw new OperationOutcomeError(
+      outcome(problems.map((id) => issue('error', 'business-rule', `order ${id} has no proposed new dose to edit`, `edits.${id}`))),
+      422,
+    );
+  }
+  for (const [orderId, dose] of Object.entries(edits)) {
+    const entry = successorOf(orderId) as BundleEntry;
+    const order = entry.resource as ServiceRequest;
+    const decision = orders.find((o) => o.orderId === orderId);
+    if (!decision) continue;
+    const proposed = decision.to;
+    const edited: Dose = { ...dose, ...(proposed.step !== undefined && dose.step === undefined ? { step: proposed.step } : {}) };
+    order.extension = [doseExtension(edited), ...(order.extension ?? []).filter((e) => e.url !== EXT.exerciseDose)];
+    const name = order.code?.coding?.find((c) => c.display)?.display ?? order.code?.text ?? 'Exercise';
+    const line = `${name}: ${describeDose(edited)}`.replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`);
+    order.text = { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml"><p>${line}</p></div>` };
+    const note = ` Dose edited by ${who} from the proposed ${describeDose(proposed)} to ${describeDose(edited)}.`;
+    decision.rationale += note;
+    decision.to = edited;
+    for (const e of entries) {
+      const p = e.resource as Provenance | undefined;
+      if (p?.resourceType !== 'Provenance' || !p.target.some((t) => t.reference === entry.fullUrl)) continue;
+      const rationale = p.extension?.find((x) => x.url === EXT.progressionRationale);
+      if (rationale?.valueMarkdown !== undefined) rationale.valueMarkdown += note;
+    }
+  }
+  for (const e of entries) {
+    const p = e.resource as Provenance | undefined;
+    if (p?.resourceType === 'Provenance') p.agent = [...p.agent, verifierAgent(verifier)];
+  }
+  return { plan: result.plan, orders, transaction };
+}
+
+/** 422 with the profile errors of the reviewed transaction, pointed at the edited dose fields where they lie. */
+function checkReviewed(reviewed: ProgressResult, edits: DoseEdits, validator: Validator): void {
+  const found: OperationOutcome = validator.validate(reviewed.transaction);
+  const errors = found.issue.filter((i) => i.severity === 'error' || i.severity === 'fatal');
+  if (errors.length === 0) return;
+  const entries = reviewed.transaction.entry ?? [];
+  const pointed = errors.map((i) => {
+    const expression = i.expression?.[0] ?? '';
+    const index = Number(/^Bundle\.entry\[(\d+)\]/.exec(expression)?.[1] ?? -1);
+    const order = entries[index]?.resource as ServiceRequest | undefined;
+    const orderId = order?.replaces?.map((r) => r.reference?.replace(/^ServiceRequest\//, '')).find((id) => id !== undefined && id in edits);
+    if (!order || orderId === undefined) return i;
+    const field = fieldOf(expression, order);
+    return { ...i, expression: [field ? `edits.${orderId}.${field}` : `edits.${orderId}`] };
+  });
+  throw new OperationOutcomeError(outcome(pointed), 422);
+}
+
+/**
+ * Approves the proposal the clinician saw (optionally with edited doses) and writes it in one transaction.
+ * 409 when the data changed since (or the plan changes during the write); 422 when an edit fails the profiles.
+ */
+export async function approveChanges(
+  client: FhirClient,
+  planId: string,
+  options: ReviewOptions & { edits?: DoseEdits; validator: Validator },
+): Promise<PlanRun> {
+  const { result, patient } = await reviewedProposal(client, planId, options);
+  const edits = options.edits ?? {};
+  const reviewed = applyReview(result, options.verifier, edits);
+  checkReviewed(reviewed, edits, options.validator);
+  try {
+    const { written, committed } = await writeTransaction(client, reviewed.transaction);
+    return { planId, patient, now: options.now, result: reviewed, written, committed, dryRun: false, attempts: 1 };
+  } catch (err) {
+    if (isVersionConflict(err)) throw conflict(`CarePlan/${planId} changed while the approval was being written: nothing was written; review the new proposal`);
+    throw err;
+  }
+}
+
+/**
+ * Records a rejection: a Provenance on the plan's current version (reason `hold`, the engine as author, the
+ * clinician as verifier) whose rationale lists what was proposed and the clinician's reason. The plan and
+ * its orders stay as they are.
+ */
+export async function rejectChanges(
+  client: FhirClient,
+  planId: string,
+  options: ReviewOptions & { reason: string; validator: Validator; recordedAt?: Date },
+): Promise<Provenance> {
+  const { result, planVersion } = await reviewedProposal(client, planId, options);
+  const proposed = result.orders
+    .filter((o) => o.decision !== 'hold')
+    .map((o) => `${o.exercise}: ${o.decision} ${describeDose(o.from)} -> ${describeDose(o.to)}`);
+  if (result.plan.phaseTo !== result.plan.phaseFrom) proposed.unshift(`phase ${result.plan.phaseFrom} -> ${result.plan.phaseTo}`);
+  const rationale =
+    `${options.verifier.display ?? options.verifier.reference} rejected the proposed changes (${proposed.length > 0 ? proposed.join('; ') : 'no change'}). ` +
+    `Reason: ${options.reason.trim()} The plan stays as it is.`;
+  const provenance: Provenance = {
+    resourceType: 'Provenance',
+    meta: { profile: [PROFILE.progressionProvenance] },
+    extension: [{ url: EXT.progressionRationale, valueMarkdown: rationale }],
+    target: [{ reference: planVersion ? `CarePlan/${planId}/_history/${planVersion}` : `CarePlan/${planId}` }],
+    recorded: (options.recordedAt ?? new Date()).toISOString(),
+    reason: [{ coding: [{ system: CS.progressionDecision, code: 'hold', display: 'Hold' }] }],
+    agent: [
+      {
+        type: { coding: [{ system: PROVENANCE_PARTICIPANT_TYPE, code: 'author', display: 'Author' }] },
+        who: { type: 'Device', identifier: { system: DEVICE_IDENTIFIER_SYSTEM, value: ENGINE_DEVICE_ID }, display: `Gradus ${ENGINE_VERSION}` },
+      },
+      verifierAgent(options.verifier),
+    ],
+  };
+  const errors = options.validator.validate(provenance).issue.filter((i) => i.severity === 'error' || i.severity === 'fatal');
+  if (errors.length > 0) throw new OperationOutcomeError(outcome(errors), 422);
+  return (await client.request('POST', 'Provenance', provenance)).body as Provenance;
+}
