@@ -57,6 +57,29 @@ describe('configuration', () => {
   });
 });
 
+describe('configuration of SMART and the sandbox', () => {
+  it.each([
+    ['the open embedded server on a non-loopback address', { HOST: '0.0.0.0' }, /loopback only/],
+    ['--auth with an external FHIR server', { GRADUS_AUTH: 'true', FHIR_BASE_URL: 'https://fhir.example.org/r4' }, /SMART_CLIENT_ID/],
+    ['a PUBLIC_URL with a path', { PUBLIC_URL: 'https://gradus.example.org/app' }, /PUBLIC_URL must be an http\(s\) origin/],
+    ['a token lifetime of 0 s', { GRADUS_TOKEN_TTL_SECONDS: '0' }, /GRADUS_TOKEN_TTL_SECONDS/],
+  ])('refuses %s with a ConfigError that says why', (_name, env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it.each([
+    ['the sandbox on any address (tokens guard it)', { GRADUS_AUTH: 'true', HOST: '0.0.0.0' }, { auth: true, smartClientId: 'gradus-app' }],
+    ['an external FHIR server with a SMART client id', { FHIR_BASE_URL: 'https://fhir.example.org/r4', SMART_CLIENT_ID: 'ehr-app-1' }, { auth: false, smartClientId: 'ehr-app-1' }],
+    ['no SMART at all by default', {}, { auth: false, tokenTtlSeconds: 3600, dataDir: '.gradus' }],
+  ])('accepts %s', (_name, env, expected) => {
+    expect(loadConfig(env)).toMatchObject(expected);
+  });
+
+  it('has no SMART client unless --auth or SMART_CLIENT_ID asks for one', () => {
+    expect(loadConfig({}).smartClientId).toBeUndefined();
+  });
+});
+
 describe('bad input to the service on the embedded server', () => {
   let service: RunningService;
   let fhir: string;

@@ -50,7 +50,26 @@ function resourceEntry(type: string): CapabilityStatementRestResource {
   return entry;
 }
 
-export function capabilityStatement(baseUrl: string): CapabilityStatement {
+/** The OAuth endpoints of a SMART-protected server. See: https://hl7.org/fhir/smart-app-launch/conformance.html */
+export interface SmartSecurity {
+  authorize: string;
+  token: string;
+  revoke?: string;
+  introspect?: string;
+}
+
+/** `rest.security` of a SMART-protected server: the SMART-on-FHIR service code and the oauth-uris extension. */
+function security(smart: SmartSecurity): NonNullable<CapabilityStatement['rest']>[number]['security'] {
+  const uris = Object.entries(smart).map(([url, valueUri]) => ({ url, valueUri: String(valueUri) }));
+  return {
+    cors: false,
+    service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
+    description: 'SMART App Launch 2 (authorization code with PKCE, client credentials with private_key_jwt); bearer tokens required; patient scopes confine requests to the launch patient.',
+    extension: [{ url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris', extension: uris }],
+  };
+}
+
+export function capabilityStatement(baseUrl: string, smart?: SmartSecurity): CapabilityStatement {
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',
@@ -64,6 +83,7 @@ export function capabilityStatement(baseUrl: string): CapabilityStatement {
     rest: [
       {
         mode: 'server',
+        ...(smart ? { security: security(smart) } : {}),
         documentation:
           'Writes that claim a Gradus profile in meta.profile are validated against it (400 with the OperationOutcome when invalid). ' +
           'Transactions are atomic. _include and _revinclude are not supported. A transaction holding a conditional create (ifNoneExist) ' +

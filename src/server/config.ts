@@ -12,9 +12,14 @@
  * | BODY_LIMIT_BYTES    | 5000000      | largest request body accepted (413 above)                           |
  * | GRADUS_DEMO         | true         | seed the embedded server with the demo patients (true/false)        |
  * | LOG_LEVEL           | info         | info, warn, error or silent                                         |
+ * | GRADUS_AUTH         | false        | the embedded FHIR server as a SMART sandbox EHR (`serve --auth`)     |
+ * | GRADUS_DATA_DIR     | .gradus      | where the sandbox writes its backend client's private key            |
+ * | GRADUS_TOKEN_TTL_SECONDS | 3600    | lifetime of the sandbox's access tokens                              |
+ * | PUBLIC_URL          | (listen URL) | the service's URL as browsers reach it (SMART redirect URI base)     |
+ * | SMART_CLIENT_ID     | gradus-app   | the app's client id at the EHR's authorization server                |
  */
 import Ajv from 'ajv';
-import { safeForToken } from '../client';
+import { LOOPBACK_HOSTNAMES, safeForToken } from '../client';
 
 export interface ServiceConfig {
   port: number;
@@ -25,6 +30,13 @@ export interface ServiceConfig {
   bodyLimitBytes: number;
   demo: boolean;
   logLevel: 'info' | 'warn' | 'error' | 'silent';
+  /** Run the embedded FHIR server as a SMART sandbox EHR: its own authorization server, tokens required on /fhir. */
+  auth: boolean;
+  dataDir: string;
+  tokenTtlSeconds: number;
+  publicUrl?: string;
+  /** The SMART app (launch, clinician and patient pages) is on with --auth, or with an external FHIR server and SMART_CLIENT_ID. */
+  smartClientId?: string;
 }
 
 const SCHEMA = {
@@ -38,6 +50,11 @@ const SCHEMA = {
     BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, maximum: 100000000, default: 5000000 },
     GRADUS_DEMO: { type: 'boolean', default: true },
     LOG_LEVEL: { enum: ['info', 'warn', 'error', 'silent'], default: 'info' },
+    GRADUS_AUTH: { type: 'boolean', default: false },
+    GRADUS_DATA_DIR: { type: 'string', minLength: 1, default: '.gradus' },
+    GRADUS_TOKEN_TTL_SECONDS: { type: 'integer', minimum: 1, maximum: 86400, default: 3600 },
+    PUBLIC_URL: { type: 'string', pattern: '^https?://[^\\s/?#]+$' },
+    SMART_CLIENT_ID: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' },
   },
 } as const;
 
@@ -45,6 +62,7 @@ const KNOWN = Object.keys(SCHEMA.properties);
 const HINT: Record<string, string> = {
   FHIR_BASE_URL: 'an http(s) URL without query, e.g. https://fhir.example.org/r4',
   FHIR_BEARER_TOKEN: 'a token without spaces',
+  PUBLIC_URL: 'an http(s) origin without a path, e.g. https://gradus.example.org',
 };
 
 const validateEnv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: true }).compile(SCHEMA);
@@ -76,7 +94,19 @@ export function loadConfig(env: Record<string, string | undefined>): ServiceConf
   if (typeof v.FHIR_BEARER_TOKEN === 'string' && typeof v.FHIR_BASE_URL === 'string' && !safeForToken(v.FHIR_BASE_URL)) {
     throw new ConfigError(`invalid configuration: FHIR_BEARER_TOKEN would be sent in clear text: FHIR_BASE_URL must use https unless it is on this machine (got '${v.FHIR_BASE_URL}')`);
   }
+  if (v.GRADUS_AUTH === true && typeof v.FHIR_BASE_URL === 'string') {
+    throw new ConfigError('invalid configuration: --auth makes the embedded FHIR server a SMART sandbox; with an external FHIR server (FHIR_BASE_URL) its EHR authorizes: set SMART_CLIENT_ID instead');
+  }
+  if (v.GRADUS_AUTH !== true && typeof v.FHIR_BASE_URL !== 'string' && !LOOPBACK_HOSTNAMES.includes(String(v.HOST)) && v.HOST !== '::1') {
+    throw new ConfigError(`invalid configuration: the embedded FHIR server without --auth is open, so it listens on loopback only (got HOST '${String(v.HOST)}'): use --auth or HOST=127.0.0.1`);
+  }
+  const smartClientId = typeof v.SMART_CLIENT_ID === 'string' ? v.SMART_CLIENT_ID : v.GRADUS_AUTH === true ? 'gradus-app' : undefined;
   return {
+    auth: v.GRADUS_AUTH as boolean,
+    dataDir: v.GRADUS_DATA_DIR as string,
+    tokenTtlSeconds: v.GRADUS_TOKEN_TTL_SECONDS as number,
+    ...(typeof v.PUBLIC_URL === 'string' ? { publicUrl: v.PUBLIC_URL } : {}),
+    ...(smartClientId !== undefined ? { smartClientId } : {}),
     port: v.PORT as number,
     host: v.HOST as string,
     fhirTimeoutMs: v.FHIR_TIMEOUT_MS as number,

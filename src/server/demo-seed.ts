@@ -4,7 +4,7 @@
  * between that timestamp and the clock (times of day and UTC offsets kept), so `$progress` without `now`
  * sees what the story describes. Birth dates stay as they are.
  */
-import type { Bundle, Resource } from 'fhir/r4';
+import type { Bundle, Patient, Practitioner, Resource } from 'fhir/r4';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { FhirStore } from './fhir-store';
@@ -64,6 +64,22 @@ export interface DemoPatient {
   story: string;
   planId: string;
   patientId: string;
+  /** The patient's name as the pages show it ("Amara Okafor"). */
+  name: string;
+}
+
+/** The sandbox's clinician (`serve --auth`): the user of EHR launches and the verifier of approved changes. */
+export const DEMO_CLINICIAN: Practitioner = {
+  resourceType: 'Practitioner',
+  id: 'demo-clinician',
+  active: true,
+  name: [{ use: 'official', family: 'Morgan', given: ['Alex'], prefix: ['Dr'], text: 'Dr Alex Morgan' }],
+  qualification: [{ code: { text: 'Physiotherapist' } }],
+};
+
+function displayName(patient: Resource): string {
+  const name = (patient as Patient).name?.[0];
+  return name?.text ?? [...(name?.given ?? []), name?.family].filter((x) => x !== undefined).join(' ');
 }
 
 /** Whole days from a Bundle's timestamp to the clock (0 when the timestamp is absent or later). */
@@ -85,7 +101,7 @@ export async function seedDemo(store: FhirStore, options: { clock: Date; asOfTim
     await store.seed(resources);
     const plan = resources.find((r) => r.resourceType === 'CarePlan');
     const patient = resources.find((r) => r.resourceType === 'Patient');
-    if (plan?.id !== undefined && patient?.id !== undefined) patients.push({ story, planId: plan.id, patientId: patient.id });
+    if (plan?.id !== undefined && patient?.id !== undefined) patients.push({ story, planId: plan.id, patientId: patient.id, name: displayName(patient) });
   }
   return patients;
 }

@@ -11,7 +11,7 @@ import type { Bundle, CapabilityStatement, Resource } from 'fhir/r4';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isJsonObject } from '../fhir/json';
 import { issue, outcome } from '../fhir/outcome';
-import { capabilityStatement } from './capability';
+import { capabilityStatement, type SmartSecurity } from './capability';
 import type { FhirStore } from './fhir-store';
 import { loadMedplumSchema } from './medplum-schema';
 import { SerialQueue } from './serial-queue';
@@ -114,6 +114,9 @@ export class EmbeddedFhirServer {
   private readonly router = new FhirRouter();
   private readonly queue = new SerialQueue();
 
+  /** The SMART endpoints its CapabilityStatement names, when an authorization server guards it (`serve --auth`). */
+  security: SmartSecurity | undefined;
+
   constructor(readonly store: FhirStore) {
     loadMedplumSchema();
   }
@@ -131,7 +134,7 @@ export class EmbeddedFhirServer {
   }
 
   metadata(baseUrl: string): CapabilityStatement {
-    return capabilityStatement(baseUrl);
+    return capabilityStatement(baseUrl, this.security);
   }
 
   /** Serves one FHIR request; never throws (failures are OperationOutcomes with their status). */

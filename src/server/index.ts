@@ -7,7 +7,7 @@ export { loadConfig, ConfigError, type ServiceConfig } from './config';
 export { createApp, type AppDeps } from './app';
 export { EmbeddedFhirServer, type FhirHttpRequest, type FhirHttpResponse } from './embedded-fhir';
 export { FhirStore, claimsGradusProfile, type FhirStoreOptions } from './fhir-store';
-export { seedDemo, shiftDates, shiftDate, daysSince, namespaceObservations, DEMO_DIR, type DemoPatient } from './demo-seed';
+export { seedDemo, shiftDates, shiftDate, daysSince, namespaceObservations, DEMO_CLINICIAN, DEMO_DIR, type DemoPatient } from './demo-seed';
 export { jsonLogger, maskPath, type Logger, type Level } from './logger';
 export { capabilityStatement } from './capability';
 export { PROGRESS_OPERATION, progressOperationDefinition } from './progress-operation';

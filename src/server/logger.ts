@@ -22,13 +22,19 @@ export function jsonLogger(level: Level | 'silent' = 'info', write: (line: strin
   };
 }
 
+/** Path segments that name routes, never data: kept as they are in logs. */
+const ROUTE_WORDS = new Set([
+  '', 'fhir', 'health', 'metadata', '.well-known', 'smart-configuration', 'openid-configuration',
+  'launch', 'callback', 'logout', 'app', 'plans', 'approve', 'edit', 'reject', 'me', 'check-in', 'sessions', 'static',
+  'sandbox', 'revoke', 'auth', 'token', 'revocation', 'introspection', 'jwks', 'interaction', 'login', 'confirm', 'abort',
+]);
+
 /**
  * A request path with every id replaced by `:id`: resource types, operations (`$progress`), `_history`,
  * `_search` and `metadata` are kept. `/fhir/CarePlan/amara-plan/$progress` -> `/fhir/CarePlan/:id/$progress`.
  */
 export function maskPath(path: string, isResourceType: (segment: string) => boolean): string {
-  const keep = (segment: string): boolean =>
-    segment === '' || segment === 'fhir' || segment === 'health' || segment === 'metadata' || isResourceType(segment) || /^[$_][a-z-]+$/i.test(segment);
+  const keep = (segment: string): boolean => ROUTE_WORDS.has(segment) || isResourceType(segment) || /^[$_][a-z-]+$/i.test(segment);
   return (path.split('?')[0] ?? '')
     .split('/')
     .map((s) => (keep(s) ? s : ':id'))
