@@ -13,6 +13,8 @@ import { issue, normalizeOutcome, outcome, statusOf } from '../fhir/outcome';
 import { ENGINE_VERSION } from '../progression';
 import type { Validator } from '../validation';
 import type { EmbeddedFhirServer } from './embedded-fhir';
+import { accessOf, fhirGuard, type FhirGuardOptions } from './fhir-guard';
+import { mountSmartApp, type SmartAppOptions } from './smart-app';
 import { maskPath, type Logger } from './logger';
 import { progressInput, progressOnServer, progressPostedBundle, validateOperation, type OperationContext } from './operations';
 
@@ -27,6 +29,12 @@ export interface AppDeps {
   embedded?: EmbeddedFhirServer;
   /** Host names a request may be addressed to (a service on loopback refuses others: DNS rebinding); absent, any. */
   allowedHosts?: readonly string[];
+  /** `serve --auth`: the sandbox's authorization server, mounted first (at /auth and /sandbox: it parses its own bodies). */
+  sandbox?: { mount(app: express.Express): void; smartConfiguration(): Record<string, unknown> };
+  /** `serve --auth`: bearer tokens and SMART scopes required on /fhir. */
+  fhirGuard?: FhirGuardOptions;
+  /** The SMART app: launch, callback, the clinician and patient pages. */
+  smartApp?: SmartAppOptions;
 }
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -106,12 +114,22 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
-  app.use((req, res, next) => {
+  deps.sandbox?.mount(app);
+  if (deps.smartApp) mountSmartApp(app, deps.smartApp);
+  const sandbox = deps.sandbox;
+  if (sandbox) {
+    app.get('/fhir/.well-known/smart-configuration', (_req, res) => {
+      res.set({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' }).send(JSON.stringify(sandbox.smartConfiguration()));
+    });
+  }
+
+  app.use(['/fhir', '/health'], (req, res, next) => {
     const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
     if (!hasBody || req.is(JSON_TYPES)) return next();
     send(res, 415, failure('not-supported', `content type '${req.get('content-type') ?? 'none'}' is not supported: send application/fhir+json`));
   });
-  app.use(express.json({ limit: deps.bodyLimitBytes, type: JSON_TYPES, strict: true }));
+  app.use(['/fhir', '/health'], express.json({ limit: deps.bodyLimitBytes, type: JSON_TYPES, strict: true }));
+  if (deps.fhirGuard) app.use('/fhir', fhirGuard(deps.fhirGuard));
 
   app.get('/health', async (_req, res) => {
     const fhir = await fhirReachable(deps.client());
@@ -138,8 +156,12 @@ export function createApp(deps: AppDeps): express.Express {
   if (embedded) {
     app.use('/fhir', async (req, res) => {
       const baseUrl = `${req.protocol}://${req.get('host') ?? 'localhost'}/fhir`;
-      const answer = await embedded.handle({ method: req.method, url: req.url, body: req.body, headers: req.headers, baseUrl });
-      send(res, answer.status, answer.body, answer.headers);
+      const access = accessOf(res);
+      const answer = await embedded.handle({ method: req.method, url: access?.url ?? req.url, body: req.body, headers: req.headers, baseUrl });
+      if (!access?.filterResponse || answer.status >= 300) return send(res, answer.status, answer.body, answer.headers);
+      const filtered = await access.filterResponse(answer.body);
+      if (filtered instanceof Error) throw filtered;
+      send(res, answer.status, filtered, answer.headers);
     });
   }
 

@@ -15,12 +15,23 @@ import { embeddedFetch } from './embedded-fetch';
 import { FhirStore } from './fhir-store';
 import { progressOperationDefinition } from './progress-operation';
 import { jsonLogger, type Logger } from './logger';
+import { smartParts } from './smart-parts';
 
 export interface StartOptions {
   logger?: Logger;
   clock?: () => Date;
   /** Seed the demo patients as they are in fixtures/demo (at their timestamps) instead of moved to today. */
   demoAsOfTimestamp?: boolean;
+}
+
+/** `serve --auth`: where to try the sandbox EHR. */
+export interface SandboxInfo {
+  /** The launcher page: open the pages as the demo clinician or a demo patient. */
+  launcherUrl: string;
+  /** The authorization server's issuer. */
+  issuer: string;
+  /** The registered SMART Backend Services client (`gradus progress --all`, `gradus token`). */
+  backendClient: { clientId: string; keyFile: string };
 }
 
 export interface RunningService {
@@ -31,6 +42,10 @@ export interface RunningService {
   /** Set when the service runs the embedded FHIR server. */
   store?: FhirStore;
   demoPatients: DemoPatient[];
+  /** Set with `--auth`. */
+  sandbox?: SandboxInfo;
+  /** Set when the SMART app (launch and pages) is on. */
+  launchUrl?: string;
   close(): Promise<void>;
 }
 
@@ -57,10 +72,17 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     await store.seed([progressOperationDefinition]);
     if (config.demo) demoPatients = await seedDemo(store, { clock: clock(), asOfTimestamp: options.demoAsOfTimestamp === true });
   }
-  // The client needs the port the server got, so it is made once listening.
+  // The port is known only once listening, and the SMART parts need the service's URL: listen first, then build the app.
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const target: { client?: FhirClient } = {};
   const embedded = store ? new EmbeddedFhirServer(store) : undefined;
+  const server = createServer();
+  server.keepAliveTimeout = 5_000;
+  const port = await listen(server, config.port, config.host);
+  const url = `http://${host}:${port}`;
+  const publicUrl = config.publicUrl ?? url;
+  const fhirBaseUrl = config.fhirBaseUrl ?? `${url}/fhir`;
+  const smart = await smartParts({ config, store, embedded, demoPatients, publicUrl, fhirBaseUrl: config.fhirBaseUrl ?? `${publicUrl}/fhir`, logger, validator, clock });
   const app = createApp({
     client: () => {
       if (!target.client) throw new Error('the service is not listening yet');
@@ -72,12 +94,9 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     bodyLimitBytes: config.bodyLimitBytes,
     ...(embedded ? { embedded } : {}),
     ...(LOOPBACK_HOSTNAMES.includes(host) ? { allowedHosts: LOOPBACK_HOSTNAMES } : {}),
+    ...smart.app,
   });
-  const server = createServer(app);
-  server.keepAliveTimeout = 5_000;
-  const port = await listen(server, config.port, config.host);
-  const url = `http://${host}:${port}`;
-  const fhirBaseUrl = config.fhirBaseUrl ?? `${url}/fhir`;
+  server.on('request', app);
   target.client = new FhirClient({
     baseUrl: fhirBaseUrl,
     timeoutMs: config.fhirTimeoutMs,
@@ -90,10 +109,14 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     fhirBaseUrl,
     ...(store ? { store } : {}),
     demoPatients,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    ...(smart.sandbox ? { sandbox: smart.sandbox } : {}),
+    ...(smart.app.smartApp ? { launchUrl: `${publicUrl}/launch` } : {}),
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+      await smart.close();
+    },
   };
 }
