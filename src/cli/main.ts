@@ -5,6 +5,7 @@
 import { demoCommand } from './demo-command';
 import { progressCommand } from './progress-command';
 import { serveCommand } from './serve-command';
+import { tokenCommand } from './token-command';
 import { validateCommand } from './validate-command';
 
 export type Command = (args: string[]) => Promise<number>;
@@ -14,7 +15,10 @@ const USAGE = `usage: gradus <command> [options]
   progress <bundle.json> [--now <ISO>] [--policy <file.json>] [--summary]
                                                 apply graded progression; print the transaction Bundle
   progress --server <url> (--plan <CarePlan/id> | --all) [--dry-run] [--now <ISO>] [--policy <file.json>]
+           [--client-id <id> --key <file> [--scope <scopes>]]
                                                 read, apply and write back on a FHIR server
+  token --server <url> --client-id <id> --key <file> [--scope <scopes>] [--alg RS384|ES384]
+                                                print an access token (SMART Backend Services)
   serve [--port N] [--host H] [--fhir <url>] [--no-demo]
                                                 the Gradus service (embedded FHIR server with demo patients by default)
   demo                                          print the decision tables of the built-in demo patients`;
@@ -24,6 +28,7 @@ const commands: Record<string, Command> = {
   progress: progressCommand,
   demo: demoCommand,
   serve: serveCommand,
+  token: tokenCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,21 +1,25 @@
 /**
- * `gradus progress --server <url> (--plan <CarePlan/id> | --all) [--dry-run] [--now <ISO>] [--policy <file>]`:
+ * `gradus progress --server <url> (--plan <CarePlan/id> | --all) [--dry-run] [--now <ISO>] [--policy <file>]
+ * [--client-id <id> --key <file> [--scope <scopes>] [--alg RS384|ES384]]`:
  * the whole loop against a FHIR server. One plan prints its decision table and what was written; `--all`
  * progresses every active Gradus plan, with a progress bar on a terminal and a line per plan otherwise,
  * then a summary (decisions, phase changes, failures with reasons). One failing plan never stops the
- * others; the exit code is 1 when any failed. A token comes from FHIR_BEARER_TOKEN (never a flag, so it
- * stays out of shell history and process lists).
+ * others; the exit code is 1 when any failed. With `--client-id <id> --key <file>` the CLI gets its own
+ * access tokens with SMART Backend Services (renewed before they expire); otherwise a token may come from
+ * FHIR_BEARER_TOKEN (never a flag, so it stays out of shell history and process lists). A refusal (the token
+ * endpoint's, or the FHIR server's 401/403) exits 1 with one line.
  */
 import { parseArgs } from 'node:util';
-import { FhirClient, progressAll, safeForToken, progressPlan, type AllSummary, type PlanReport, type PlanRun } from '../client';
+import { FhirClient, progressAll, safeForToken, progressPlan, type AllSummary, type PlanReport, type PlanRun, type TokenSource } from '../client';
 import { normalizeOutcome, OperationOutcomeError } from '../fhir/outcome';
 import type { Policy } from '../progression';
 import { readPolicy } from './progress-command';
 import { InputError } from './read-json';
 import { oneLine, renderSummary } from './summary';
+import { authFailure, backendToken, CREDENTIAL_OPTIONS, credentialsFrom, type BackendCredentials } from './token-command';
 
 const USAGE =
-  'usage: gradus progress --server <FHIR base URL> (--plan <CarePlan/id> | --all) [--dry-run] [--now <ISO dateTime>] [--policy <file.json>] [--concurrency N]';
+  'usage: gradus progress --server <FHIR base URL> (--plan <CarePlan/id> | --all) [--dry-run] [--now <ISO dateTime>] [--policy <file.json>] [--concurrency N] [--client-id <id> --key <file> [--scope <scopes>] [--alg RS384|ES384]]';
 
 interface Invocation {
   server: string;
@@ -25,6 +29,7 @@ interface Invocation {
   now?: string;
   policyFile?: string;
   concurrency: number;
+  credentials?: BackendCredentials;
 }
 
 function parse(args: string[]): Invocation {
@@ -40,6 +45,7 @@ function parse(args: string[]): Invocation {
         now: { type: 'string' },
         policy: { type: 'string' },
         concurrency: { type: 'string', default: '4' },
+        ...CREDENTIAL_OPTIONS,
       },
       allowPositionals: false,
       strict: true,
@@ -58,12 +64,14 @@ function parse(args: string[]): Invocation {
     if (!m?.[1]) throw new InputError(`--plan '${v.plan}' is not a CarePlan id (CarePlan/<id> or <id>)`);
     plan = m[1];
   }
+  const credentials = credentialsFrom(v);
   return {
     server: v.server,
     all: v.all === true,
     dryRun: v['dry-run'] === true,
     concurrency,
     ...(plan !== undefined ? { plan } : {}),
+    ...(credentials !== undefined ? { credentials } : {}),
     ...(v.now !== undefined ? { now: v.now } : {}),
     ...(v.policy !== undefined ? { policyFile: v.policy } : {}),
   };
@@ -120,15 +128,18 @@ async function loadPolicy(file: string | undefined): Promise<Partial<Policy> | u
   return parsed.policy;
 }
 
-/** Runs the server form of `gradus progress`; returns the exit code (0 ok, 1 some plan failed, 2 bad input or no server). */
+/** Runs the server form of `gradus progress`; returns the exit code (0 ok, 1 some plan failed or access refused, 2 bad input or no server). */
 export async function serverProgressCommand(args: string[]): Promise<number> {
+  let withCredentials = false;
   try {
     const inv = parse(args);
     const policy = await loadPolicy(inv.policyFile);
-    const token = process.env.FHIR_BEARER_TOKEN;
-    if (token && !safeForToken(inv.server)) {
+    let token: TokenSource | undefined = process.env.FHIR_BEARER_TOKEN || undefined;
+    if (inv.credentials !== undefined) token = await backendToken(inv.server, inv.credentials);
+    else if (token !== undefined && !safeForToken(inv.server)) {
       throw new InputError('FHIR_BEARER_TOKEN would be sent in clear text: --server must use https unless it is on this machine');
     }
+    withCredentials = token !== undefined;
     const client = new FhirClient({ baseUrl: inv.server, ...(token ? { token } : {}) });
     const options = { dryRun: inv.dryRun, ...(inv.now !== undefined ? { now: inv.now } : {}), ...(policy ? { policy } : {}) };
     if (inv.plan !== undefined) {
@@ -151,6 +162,11 @@ export async function serverProgressCommand(args: string[]): Promise<number> {
     process.stdout.write(renderAll(summary, inv.dryRun));
     return summary.failures.length > 0 ? 1 : 0;
   } catch (err) {
+    const failure = authFailure(err, withCredentials);
+    if (failure) {
+      process.stderr.write(`gradus progress: ${failure.line}\n`);
+      return failure.code;
+    }
     if (err instanceof InputError) process.stderr.write(`gradus progress: ${err.message}\n`);
     else if (err instanceof OperationOutcomeError) {
       const [first, ...more] = normalizeOutcome(err).issue;

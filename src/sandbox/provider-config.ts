@@ -50,7 +50,7 @@ function renderError(ctx: KoaContext, out: Record<string, unknown>): Promise<voi
   ctx.type = 'html';
   ctx.set('cache-control', 'no-store');
   ctx.set('content-security-policy', "default-src 'self'; base-uri 'none'; frame-ancestors 'none'");
-  ctx.set('referrer-policy', 'no-referrer');
+  ctx.set('referrer-policy', 'same-origin');
   ctx.body = page(
     'Sign-in failed',
     html`<h1>Sign-in failed</h1>

@@ -17,4 +17,17 @@ export { escapeHtml, renderPage, sendPage, logoutForm, launchFailedPage, signInN
 export { parseScopes, permits, type Interaction, type ScopeRule } from './scopes';
 export { checkAccess, storeReader, type AccessDecision, type AccessRequest, type AccessToken, type ReadResource } from './access';
 
-// ---- SMART Backend Services (src/smart/backend-services.ts): the lead adds its exports here. ----
+// SMART Backend Services: client credentials with a signed JWT assertion (backend-services.ts).
+export {
+  backendTokenSource,
+  readPrivateKey,
+  importBackendKey,
+  clientAssertion,
+  discoverTokenEndpoint,
+  requestBackendToken,
+  BackendAuthError,
+  DEFAULT_BACKEND_SCOPE,
+  type BackendAlg,
+  type BackendKey,
+  type PrivateKeyInput,
+} from './backend-services';

@@ -55,7 +55,7 @@ export function sendPage(res: Response, status: number, page: Page): void {
     .set({
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
+      'referrer-policy': 'same-origin',
       'content-security-policy': "default-src 'self'",
       'x-content-type-options': 'nosniff',
     })

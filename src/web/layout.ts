@@ -10,12 +10,15 @@ import { html, type Html } from './html';
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/** Headers for every page: the policy, no sniffing, and no caching of patient data. */
+/**
+ * Headers for every page: the policy, no sniffing, no caching of patient data, and a referrer only to this
+ * origin (`no-referrer` would make browsers send `Origin: null` with the forms, which the Origin guard refuses).
+ */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/html; charset=utf-8',
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };
 
