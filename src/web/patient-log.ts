@@ -2,7 +2,7 @@
  * The patient's two forms as FHIR: today's check-in -> a `gradus-daily-check-in` Observation, a logged
  * session -> a `gradus-exercise-session` Observation based on one order. Pure: the form's text and the
  * context (patient, time, the orders that may be logged) in; field errors or the Observation out.
- * See: implementation-guide.md "Daily check-in components" and "Session components".
+ * See: implementation-guide.md "gradus-daily-check-in (Observation): the daily self-monitoring log" and "gradus-exercise-session (Observation): one performed session".
  */
 import type { Observation, ObservationComponent, Quantity } from 'fhir/r4';
 import { CS, GRADUS_CODE, LOINC, LOINC_CODE, OBSERVATION_CATEGORY, PROFILE, UCUM } from '../fhir/codes';

@@ -3,7 +3,7 @@
  * earliest rating, as the engine reads it), fatigue from the check-in, exertion (mean session RPE of the
  * day), and for each exercise the dose in effect that day as a share of its first prescribed dose
  * (sets x reps x load x duration, the parts the dose has). Pure: the plan view and today in, numbers out.
- * See: docs/clinical-rules.md "Terms" (daily pain); implementation-guide.md "Session components".
+ * See: docs/clinical-rules.md "Terms" (daily pain); implementation-guide.md "gradus-exercise-session (Observation): one performed session".
  */
 import type { Observation } from 'fhir/r4';
 import { referenceKey } from '../client';
