@@ -96,6 +96,33 @@ describe('clinician review of a proposal', () => {
     expect((await client.read<CarePlan>('CarePlan', 'amara-plan')).meta?.versionId).toBe(before.meta?.versionId);
   });
 
+  test.each([
+    ['a flare (carmen-plan): the load above the current dose', 'carmen-plan', 'load', 500],
+    ['a progress (amara-plan): more sets than the current and the proposed dose', 'amara-plan', 'sets', 20],
+  ])('an edit during %s is refused with 422 naming the field, and writes nothing', async (_name, planId, field, value) => {
+    const proposal = await proposeChanges(client, planId, { now: DEMO_NOW });
+    const changed = proposal.result.orders.find((o) => JSON.stringify(o.from) !== JSON.stringify(o.to) && o.to[field as 'load' | 'sets'] !== undefined);
+    if (!changed) throw new Error(`${planId} proposes no dose change with ${field}`);
+    const before = await client.read<CarePlan>('CarePlan', planId);
+    let caught: unknown;
+    try {
+      await approveChanges(client, planId, {
+        now: DEMO_NOW,
+        digest: proposalDigest(proposal.result),
+        verifier,
+        validator,
+        edits: { [changed.orderId]: { ...changed.to, [field]: value } },
+      });
+    } catch (err) {
+      caught = err;
+    }
+    expect((caught as OperationOutcomeError).status).toBe(422);
+    const issues = (caught as OperationOutcomeError).outcome.issue;
+    expect(issues.flatMap((i) => i.expression ?? [])).toEqual([`edits.${changed.orderId}.${field}`]);
+    expect(issues[0]?.diagnostics).toMatch(/may not progress further than the rules propose/);
+    expect((await client.read<CarePlan>('CarePlan', planId)).meta?.versionId).toBe(before.meta?.versionId);
+  });
+
   test('editing an order that has no proposed new dose is refused with 422', async () => {
     const proposal = await proposeChanges(client, 'amara-plan', { now: DEMO_NOW });
     const held = proposal.result.orders.find((o) => o.decision === 'hold');

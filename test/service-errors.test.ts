@@ -59,7 +59,8 @@ describe('configuration', () => {
 
 describe('configuration of SMART and the sandbox', () => {
   it.each([
-    ['the open embedded server on a non-loopback address', { HOST: '0.0.0.0' }, /loopback only/],
+    ['the open embedded server on a non-loopback address', { HOST: '0.0.0.0' }, /without --auth it is open, so it listens on loopback only/],
+    ['the sandbox on a non-loopback address', { GRADUS_AUTH: 'true', HOST: '0.0.0.0' }, /sandbox lets anyone sign in as a demo user .* loopback only/],
     ['--auth with an external FHIR server', { GRADUS_AUTH: 'true', FHIR_BASE_URL: 'https://fhir.example.org/r4' }, /SMART_CLIENT_ID/],
     ['a PUBLIC_URL with a path', { PUBLIC_URL: 'https://gradus.example.org/app' }, /PUBLIC_URL must be an http\(s\) origin/],
     ['a token lifetime of 0 s', { GRADUS_TOKEN_TTL_SECONDS: '0' }, /GRADUS_TOKEN_TTL_SECONDS/],
@@ -68,7 +69,8 @@ describe('configuration of SMART and the sandbox', () => {
   });
 
   it.each([
-    ['the sandbox on any address (tokens guard it)', { GRADUS_AUTH: 'true', HOST: '0.0.0.0' }, { auth: true, smartClientId: 'gradus-app' }],
+    ['the sandbox on loopback', { GRADUS_AUTH: 'true' }, { auth: true, smartClientId: 'gradus-app' }],
+    ['an external FHIR server on any address', { FHIR_BASE_URL: 'https://fhir.example.org/r4', HOST: '0.0.0.0' }, { host: '0.0.0.0' }],
     ['an external FHIR server with a SMART client id', { FHIR_BASE_URL: 'https://fhir.example.org/r4', SMART_CLIENT_ID: 'ehr-app-1' }, { auth: false, smartClientId: 'ehr-app-1' }],
     ['no SMART at all by default', {}, { auth: false, tokenTtlSeconds: 3600, dataDir: '.gradus' }],
   ])('accepts %s', (_name, env, expected) => {

@@ -11,7 +11,7 @@ import type { Bundle, BundleEntry, OperationOutcome, Provenance, ServiceRequest 
 import { createHash } from 'node:crypto';
 import { CS, DEVICE_IDENTIFIER_SYSTEM, ENGINE_DEVICE_ID, EXT, PROFILE, PROVENANCE_PARTICIPANT_TYPE } from '../fhir/codes';
 import { conflict, issue, OperationOutcomeError, outcome } from '../fhir/outcome';
-import { describeDose, doseExtension, ENGINE_VERSION, type Dose, type ProgressResult } from '../progression';
+import { describeDose, doseExtension, ENGINE_VERSION, exerciseDisplay, type Dose, type ProgressResult } from '../progression';
 import type { Validator } from '../validation';
 import type { FhirClient } from './fhir-client';
 import { decide, isVersionConflict, progressPlan, type PlanRun } from './progress-plan';
@@ -83,6 +83,35 @@ function fieldOf(expression: string, order: ServiceRequest): DoseField | undefin
   return DOSE_FIELDS.find((f) => f === url);
 }
 
+/** A dose part as one number in one unit (duration in seconds), for comparing doses. */
+function partValue(dose: Dose, field: DoseField): number | undefined {
+  if (field === 'duration') return dose.duration ? dose.duration.value * (dose.duration.unit === 'min' ? 60 : 1) : undefined;
+  return dose[field];
+}
+
+/**
+ * Clinical safety of an edit: no part of an edited dose may exceed both the current and the proposed dose,
+ * so an edit never progresses further than the rules propose (during a flare, a regress or a deload it can
+ * at most keep the current dose). Answers the refusals, one per part.
+ */
+function editBeyondRules(orderId: string, from: Dose, to: Dose, edited: Dose): OperationOutcome['issue'] {
+  return DOSE_FIELDS.flatMap((field) => {
+    const value = partValue(edited, field);
+    if (value === undefined) return [];
+    const limits = [partValue(from, field), partValue(to, field)].filter((v): v is number => v !== undefined);
+    const ceiling = limits.length > 0 ? Math.max(...limits) : undefined;
+    if (ceiling === undefined || value <= ceiling + 1e-9) return [];
+    return [
+      issue(
+        'error',
+        'business-rule',
+        `${field} ${field === 'duration' ? describeDose({ duration: edited.duration }) : String(edited[field])} is above both the current dose (${describeDose(from)}) and the proposed dose (${describeDose(to)}): an edit may not progress further than the rules propose`,
+        `edits.${orderId}.${field}`,
+      ),
+    ];
+  });
+}
+
 /**
  * The proposal with the clinician's edits and signature: each edited order's successor carries the edited
  * dose (and a narrative of it), its decision and Provenance say who changed the dose from what to what, and
@@ -96,12 +125,12 @@ export function applyReview(result: ProgressResult, verifier: Verifier, edits: D
   const who = verifier.display ?? verifier.reference;
   const orders = result.orders.map((o) => ({ ...o }));
   const problems = Object.keys(edits).filter((id) => !successorOf(id) || !orders.some((o) => o.orderId === id));
-  if (problems.length > 0) {
-    throw new OperationOutcomeError(
-      outcome(problems.map((id) => issue('error', 'business-rule', `order ${id} has no proposed new dose to edit`, `edits.${id}`))),
-      422,
-    );
+  const refusals = problems.map((id) => issue('error', 'business-rule', `order ${id} has no proposed new dose to edit`, `edits.${id}`));
+  for (const [orderId, dose] of Object.entries(edits)) {
+    const decision = orders.find((o) => o.orderId === orderId);
+    if (decision && !problems.includes(orderId)) refusals.push(...editBeyondRules(orderId, decision.from, decision.to, dose));
   }
+  if (refusals.length > 0) throw new OperationOutcomeError(outcome(refusals), 422);
   for (const [orderId, dose] of Object.entries(edits)) {
     const entry = successorOf(orderId) as BundleEntry;
     const order = entry.resource as ServiceRequest;
@@ -110,7 +139,8 @@ export function applyReview(result: ProgressResult, verifier: Verifier, edits: D
     const proposed = decision.to;
     const edited: Dose = { ...dose, ...(proposed.step !== undefined && dose.step === undefined ? { step: proposed.step } : {}) };
     order.extension = [doseExtension(edited), ...(order.extension ?? []).filter((e) => e.url !== EXT.exerciseDose)];
-    const name = order.code?.coding?.find((c) => c.display)?.display ?? order.code?.text ?? 'Exercise';
+    const coding = order.code?.coding?.[0];
+    const name = order.code?.coding?.find((c) => c.display)?.display ?? exerciseDisplay(coding?.system, coding?.code) ?? order.code?.text ?? decision.exercise;
     const line = `${name}: ${describeDose(edited)}`.replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`);
     order.text = { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml"><p>${line}</p></div>` };
     const note = ` Dose edited by ${who} from the proposed ${describeDose(proposed)} to ${describeDose(edited)}.`;

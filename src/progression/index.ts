@@ -4,4 +4,5 @@ export type { ProgressOptions, ProgressResult, PlanDecision, OrderDecision } fro
 export { DEFAULT_POLICY } from './types';
 export type { DecisionCode, Domain, Dose, Duration, Evaluation, IntensityMeasure, Mode, OrderEvaluation, Phase, PlanEvaluation, Policy, Range } from './types';
 export { describeDose, doseExtension, readDose } from './dose';
+export { exerciseDisplay } from './read';
 export { changesTransaction, provenanceBatch } from './write';

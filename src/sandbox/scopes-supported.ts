@@ -49,11 +49,24 @@ export interface SignIn {
   ehrLaunch: boolean;
 }
 
+/**
+ * What a patient may do with their own record in this EHR: read and search it, and add Observations (their
+ * logs). Never change their plan or orders, nor write a Provenance (that would forge a clinician's sign-off).
+ */
+function patientMayHave(scope: string): boolean {
+  const m = /^patient\/([A-Za-z]+|\*)\.(.+)$/.exec(scope);
+  if (!m) return false;
+  const [, type, permissions = ''] = m;
+  if (permissions === 'read') return true;
+  const allowed = type === 'Observation' ? 'crs' : 'rs';
+  return /^c?r?u?d?s?$/.test(permissions) && permissions !== '' && [...permissions].every((p) => allowed.includes(p));
+}
+
 /** Whether one requested scope is granted to this sign-in (authorization code flow; system/ never). */
 export function grantable(scope: string, signIn: SignIn): boolean {
   if (scope === 'launch') return signIn.ehrLaunch;
   if ((BASE_SCOPES as readonly string[]).includes(scope)) return true;
-  if (scope.startsWith('patient/')) return true;
+  if (scope.startsWith('patient/')) return signIn.clinician || patientMayHave(scope);
   if (scope.startsWith('user/')) return signIn.clinician;
   return false;
 }

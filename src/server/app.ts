@@ -35,6 +35,8 @@ export interface AppDeps {
   fhirGuard?: FhirGuardOptions;
   /** The SMART app: launch, callback, the clinician and patient pages. */
   smartApp?: SmartAppOptions;
+  /** express's `trust proxy` setting, e.g. `loopback` behind a TLS-terminating proxy on this machine. */
+  trustProxy?: string;
 }
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -80,6 +82,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   const isResourceType = (segment: string): boolean => deps.validator.definitions.isResourceType(segment);
   const ctx = (): OperationContext => ({ client: deps.client(), validator: deps.validator, clock: deps.clock });
 

@@ -17,6 +17,7 @@
  * | GRADUS_TOKEN_TTL_SECONDS | 3600    | lifetime of the sandbox's access tokens                              |
  * | PUBLIC_URL          | (listen URL) | the service's URL as browsers reach it (SMART redirect URI base)     |
  * | SMART_CLIENT_ID     | gradus-app   | the app's client id at the EHR's authorization server                |
+ * | TRUST_PROXY         | (see below)  | express `trust proxy`: which proxies' X-Forwarded-* to believe; default `loopback` when PUBLIC_URL is https |
  */
 import Ajv from 'ajv';
 import { LOOPBACK_HOSTNAMES, safeForToken } from '../client';
@@ -37,6 +38,8 @@ export interface ServiceConfig {
   publicUrl?: string;
   /** The SMART app (launch, clinician and patient pages) is on with --auth, or with an external FHIR server and SMART_CLIENT_ID. */
   smartClientId?: string;
+  /** express's `trust proxy` (a TLS-terminating proxy's X-Forwarded-Proto makes the session cookie Secure). */
+  trustProxy?: string;
 }
 
 const SCHEMA = {
@@ -55,6 +58,7 @@ const SCHEMA = {
     GRADUS_TOKEN_TTL_SECONDS: { type: 'integer', minimum: 1, maximum: 86400, default: 3600 },
     PUBLIC_URL: { type: 'string', pattern: '^https?://[^\\s/?#]+$' },
     SMART_CLIENT_ID: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' },
+    TRUST_PROXY: { type: 'string', pattern: '^[0-9A-Za-z.:/, ]{1,500}$' },
   },
 } as const;
 
@@ -97,8 +101,9 @@ export function loadConfig(env: Record<string, string | undefined>): ServiceConf
   if (v.GRADUS_AUTH === true && typeof v.FHIR_BASE_URL === 'string') {
     throw new ConfigError('invalid configuration: --auth makes the embedded FHIR server a SMART sandbox; with an external FHIR server (FHIR_BASE_URL) its EHR authorizes: set SMART_CLIENT_ID instead');
   }
-  if (v.GRADUS_AUTH !== true && typeof v.FHIR_BASE_URL !== 'string' && !LOOPBACK_HOSTNAMES.includes(String(v.HOST)) && v.HOST !== '::1') {
-    throw new ConfigError(`invalid configuration: the embedded FHIR server without --auth is open, so it listens on loopback only (got HOST '${String(v.HOST)}'): use --auth or HOST=127.0.0.1`);
+  if (typeof v.FHIR_BASE_URL !== 'string' && !LOOPBACK_HOSTNAMES.includes(String(v.HOST)) && v.HOST !== '::1') {
+    const why = v.GRADUS_AUTH === true ? 'with --auth its sandbox lets anyone sign in as a demo user (no passwords)' : 'without --auth it is open';
+    throw new ConfigError(`invalid configuration: the embedded FHIR server is for trying Gradus on this machine: ${why}, so it listens on loopback only (got HOST '${String(v.HOST)}'); for a network, run Gradus against your FHIR server (FHIR_BASE_URL)`);
   }
   const smartClientId = typeof v.SMART_CLIENT_ID === 'string' ? v.SMART_CLIENT_ID : v.GRADUS_AUTH === true ? 'gradus-app' : undefined;
   return {
@@ -107,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServiceConf
     tokenTtlSeconds: v.GRADUS_TOKEN_TTL_SECONDS as number,
     ...(typeof v.PUBLIC_URL === 'string' ? { publicUrl: v.PUBLIC_URL } : {}),
     ...(smartClientId !== undefined ? { smartClientId } : {}),
+    ...(typeof v.TRUST_PROXY === 'string' ? { trustProxy: v.TRUST_PROXY } : typeof v.PUBLIC_URL === 'string' && v.PUBLIC_URL.startsWith('https:') ? { trustProxy: 'loopback' } : {}),
     port: v.PORT as number,
     host: v.HOST as string,
     fhirTimeoutMs: v.FHIR_TIMEOUT_MS as number,

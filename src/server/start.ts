@@ -92,8 +92,9 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     logger,
     clock,
     bodyLimitBytes: config.bodyLimitBytes,
+    ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
     ...(embedded ? { embedded } : {}),
-    ...(LOOPBACK_HOSTNAMES.includes(host) ? { allowedHosts: LOOPBACK_HOSTNAMES } : {}),
+    ...(LOOPBACK_HOSTNAMES.includes(host) ? { allowedHosts: [...LOOPBACK_HOSTNAMES, ...(config.publicUrl !== undefined ? [new URL(config.publicUrl).hostname] : [])] } : {}),
     ...smart.app,
   });
   server.on('request', app);

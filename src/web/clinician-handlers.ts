@@ -122,8 +122,18 @@ async function verifierOf(req: PageRequest): Promise<Verifier> {
 
 const isStatus = (err: unknown, status: number): err is OperationOutcomeError => err instanceof OperationOutcomeError && err.status === status;
 
-/** Checks shared by the three answers: a clinician, the launch patient's plan, a proposal this page showed. */
-async function answerContext(req: PageRequest): Promise<{ planId: string; shown: Shown } | PageResult> {
+/**
+ * How old a shown proposal may be when it is answered: a proposal is made at one moment, and the rules
+ * decide differently later (a red flag's referral lapses after 14 days), so an answer must come from a page
+ * shown recently, never from a crafted `now`.
+ */
+export const PROPOSAL_MAX_AGE_MS = 30 * 60_000;
+const CLOCK_SKEW_MS = 60_000;
+
+const STALE = 'That proposal was shown too long ago (or its time is not believable): this is the current proposal. Review it again.';
+
+/** Checks shared by the three answers: a clinician, the launch patient's plan, a proposal this page showed, recently. */
+async function answerContext(req: PageRequest, deps: WebDeps): Promise<{ planId: string; shown: Shown } | PageResult> {
   const refused = refusal(req);
   if (refused) return refused;
   const planId = req.params.id ?? '';
@@ -131,6 +141,8 @@ async function answerContext(req: PageRequest): Promise<{ planId: string; shown:
   if (isPage(plan)) return plan;
   const shown = parseShown(req.form);
   if (!shown) return errorPage(400, 'Form not accepted', 'The form did not say which proposal it answers. Reload the page and try again.', req.smart.csrfToken);
+  const age = deps.clock().getTime() - Date.parse(shown.now);
+  if (age > PROPOSAL_MAX_AGE_MS || age < -CLOCK_SKEW_MS) return render(req, planId, deps, { status: 409, message: { role: 'alert', text: STALE } });
   return { planId, shown };
 }
 
@@ -140,7 +152,7 @@ const changedPage = (req: PageRequest, planId: string, deps: WebDeps): Promise<P
 
 /** POST /app/plans/:id/approve */
 export async function approve(req: PageRequest, deps: WebDeps): Promise<PageResult> {
-  const context = await answerContext(req);
+  const context = await answerContext(req, deps);
   if (!('shown' in context)) return context;
   const { planId, shown } = context;
   try {
@@ -160,7 +172,7 @@ async function shownProposal(req: PageRequest, planId: string, shown: Shown): Pr
 
 /** POST /app/plans/:id/edit: one order's edited dose, approved with all the other changes. */
 export async function edit(req: PageRequest, deps: WebDeps): Promise<PageResult> {
-  const context = await answerContext(req);
+  const context = await answerContext(req, deps);
   if (!('shown' in context)) return context;
   const { planId, shown } = context;
   const proposal = await shownProposal(req, planId, shown);
@@ -185,7 +197,7 @@ export async function edit(req: PageRequest, deps: WebDeps): Promise<PageResult>
 
 /** POST /app/plans/:id/reject */
 export async function reject(req: PageRequest, deps: WebDeps): Promise<PageResult> {
-  const context = await answerContext(req);
+  const context = await answerContext(req, deps);
   if (!('shown' in context)) return context;
   const { planId, shown } = context;
   const parsed = parseReject(req.form);

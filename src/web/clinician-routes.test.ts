@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startDemoService } from '../../test/support/demo-service';
 import { DEMO_NOW } from '../../test/support/demo-patients';
-import { FhirClient } from '../client';
+import { FhirClient, proposalDigest, proposeChanges } from '../client';
 import { EXT } from '../fhir/codes';
 import { DEMO_CLINICIAN, type RunningService } from '../server';
 import { Validator } from '../validation';
@@ -261,6 +261,22 @@ describe('invalid answers are refused before anything is written', () => {
     expect(res.body).toContain('<p class="message message--alert" role="alert">The plan or its logs changed since the proposal was shown');
     expect(hidden(res.body, 'digest')).toMatch(/^[0-9a-f]{64}$/);
     expect(hidden(res.body, 'digest')).not.toBe(stale);
+    expect(await serverState('amara-plan')).toBe(before);
+  });
+});
+
+describe('answers to an old or crafted proposal time', () => {
+  it.each([
+    ['made 31 minutes before the clock', -31 * 60_000],
+    ['dated 2 minutes after the clock', 2 * 60_000],
+    ['crafted 23 days ahead (a red flag would have lapsed)', 23 * 86_400_000],
+  ])('approve of a proposal %s: 409 with the current proposal, nothing written', async (_name, shiftMs) => {
+    const later = new Date(Date.parse(DEMO_NOW) + shiftMs).toISOString().replace('Z', '+00:00').replace(/\.\d{3}/, '');
+    const proposal = await proposeChanges(fhir, 'amara-plan', { now: later }).catch(() => undefined);
+    const before = await serverState('amara-plan');
+    const res = await call('/app/plans/amara-plan/approve', 'amara-okafor', { now: later, digest: proposal ? proposalDigest(proposal.result) : 'a'.repeat(64) });
+    expect(res.status).toBe(409);
+    expect(res.body).toContain('That proposal was shown too long ago');
     expect(await serverState('amara-plan')).toBe(before);
   });
 });

@@ -7,3 +7,4 @@ export * from './days';
 export * from './evidence';
 export * from './evidence-types';
 export * from './orders';
+export { exerciseDisplay } from './exercise-catalogue';
