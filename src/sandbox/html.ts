@@ -72,6 +72,7 @@ export function sendPage(res: Response, status: number, title: string, body: Saf
 }
 
 export const STYLESHEET = `*,*::before,*::after{box-sizing:border-box}
+.visually-hidden{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 body{margin:0;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fafafa}
 main{max-width:44rem;margin:0 auto;padding:1rem}
 main:focus{outline:none}

@@ -49,8 +49,8 @@ ${clinician === undefined ? '' : html`<li><strong>${clinician.name}</strong>, cl
 ${deps.patients.map(
   (p, i) => html`<li>
 <h3 id="patient-${i}">${p.name}</h3>
-<form method="post" action="/sandbox/launch"><input type="hidden" name="role" value="clinician"><input type="hidden" name="patient" value="${p.id}"><button type="submit" aria-describedby="patient-${i}">Open as clinician</button></form>
-<form method="post" action="/sandbox/launch"><input type="hidden" name="role" value="patient"><input type="hidden" name="patient" value="${p.id}"><button type="submit" class="secondary" aria-describedby="patient-${i}">Open as patient</button></form>
+<form method="post" action="/sandbox/launch"><input type="hidden" name="role" value="clinician"><input type="hidden" name="patient" value="${p.id}"><button type="submit" aria-describedby="patient-${i}">Open as clinician<span class="visually-hidden"> for ${p.name}</span></button></form>
+<form method="post" action="/sandbox/launch"><input type="hidden" name="role" value="patient"><input type="hidden" name="patient" value="${p.id}"><button type="submit" class="secondary" aria-describedby="patient-${i}">Open as patient<span class="visually-hidden"> (${p.name})</span></button></form>
 </li>
 `,
 )}</ul>

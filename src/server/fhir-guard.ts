@@ -11,6 +11,16 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { OperationOutcome } from 'fhir/r4';
 import { issue, outcome } from '../fhir/outcome';
 import { checkAccess, type AccessDecision, type AccessToken, type ReadResource } from '../smart';
+import { progressInput } from './operations';
+
+/** Whether a request's $progress input asks for a dry run (a malformed one counts as a run that writes; the operation refuses it). */
+function asksDryRun(query: Record<string, unknown>, body: unknown): boolean {
+  try {
+    return progressInput(query, body).dryRun === true;
+  } catch {
+    return false;
+  }
+}
 
 export interface FhirGuardOptions {
   /** The token's grant, or undefined when it is unknown, expired or revoked. */
@@ -46,7 +56,8 @@ export function fhirGuard(options: FhirGuardOptions): RequestHandler {
     const token = BEARER.exec(header)?.[1];
     const grant = token === undefined ? undefined : await options.verify(token);
     if (!grant) return unauthorized(res, 'invalid_token', 'the access token is not valid: unknown, expired or revoked');
-    const decision = await checkAccess(grant, { method: req.method, path: req.path, query: req.query, body: req.body as unknown }, options.read);
+    const request = { method: req.method, path: req.path, query: req.query, body: req.body as unknown, headers: req.headers };
+    const decision = await checkAccess(grant, { ...request, ...(req.path.endsWith('/$progress') ? { dryRun: asksDryRun(req.query, req.body) } : {}) }, options.read);
     if (!decision.allowed) return next(decision.error);
     res.locals.access = decision;
     next();

@@ -4,7 +4,10 @@
  * Entry references to one another (`urn:uuid:` fullUrls, or the `Type/id` an entry updates) are followed
  * inside the Bundle, so a new Provenance whose target is a new ServiceRequest of the same
  * transaction is judged by that ServiceRequest. In the launch's patient context, a search, a conditional
- * update or delete, or a PATCH inside a Bundle is refused (the guard cannot narrow or foresee them).
+ * update or delete, or a PATCH inside a Bundle is refused (the guard cannot narrow or foresee them); so is a
+ * write whose request.url carries a query (the server takes `Type/id?criteria` as a conditional update or
+ * delete, and reads a create's criteria from it) and `ifNoneExist` on anything but a create, and a create's
+ * `ifNoneExist` must be confined to the patient (src/smart/access-search.ts `checkCriteria`).
  * Leaves: the grant each entry was allowed under (for the response filter); throws a 403 or 400 whose
  * issues point at the entry.
  * See: https://hl7.org/fhir/R4/http.html#transaction
@@ -16,12 +19,14 @@ import { checkCreate, checkDelete, checkRead, checkUpdate } from './access-check
 import { Compartment, isResource, type BundleTarget, type ReadResource } from './access-compartment';
 import { forbidden, type Grant, type Grants } from './access-grant';
 import { routeOf } from './access-route';
+import { checkCriteria } from './access-search';
 
 interface Entry {
   method: string;
   url: string;
   fullUrl?: string;
-  ifNoneExist: boolean;
+  /** request.ifNoneExist as sent (undefined when absent). */
+  ifNoneExist: unknown;
   resource: unknown;
 }
 
@@ -39,7 +44,7 @@ function entriesOf(body: unknown): Entry[] {
       method: request.method.toUpperCase(),
       url: request.url,
       ...(typeof e.fullUrl === 'string' ? { fullUrl: e.fullUrl } : {}),
-      ifNoneExist: request.ifNoneExist !== undefined,
+      ifNoneExist: request.ifNoneExist,
       resource: e.resource,
     };
   });
@@ -59,7 +64,7 @@ function targetsOf(entries: Entry[]): Map<string, BundleTarget> {
     const resource = isResource(e.resource) ? e.resource : undefined;
     const route = routeOf(e.method, `/${e.url}`);
     let target: BundleTarget | undefined;
-    if (route.kind === 'create') target = { ...(resource ? { resource } : {}), conditional: e.ifNoneExist };
+    if (route.kind === 'create') target = { ...(resource ? { resource } : {}), conditional: e.ifNoneExist !== undefined };
     else if (route.kind === 'update') target = { key: `${route.type}/${route.id}`, ...(resource ? { resource } : {}), conditional: false };
     else if (route.kind === 'conditional' && route.interaction === 'u') target = { conditional: true };
     if (!target) continue;
@@ -83,6 +88,11 @@ async function checkEntry(e: Entry, grants: Grants, compartment: (patient: strin
   const route = routeOf(e.method, `/${path}`);
   const inContext = (grant: Grant): Compartment | undefined => (grant.patient !== undefined ? compartment(grant.patient) : undefined);
   const notInContext = (what: string): OperationOutcomeError => forbidden(`${what} inside a Bundle is not supported in the launch's patient context`);
+  /** A write in the patient context: no criteria but a create's own, checked. */
+  const noCriteria = (): void => {
+    if (e.url.includes('?')) throw notInContext('a write whose request.url carries search criteria (?)');
+    if (e.ifNoneExist !== undefined && e.ifNoneExist !== null && e.ifNoneExist !== '' && route.kind !== 'create') throw notInContext('ifNoneExist on anything but a create');
+  };
   switch (route.kind) {
     case 'public':
       return {};
@@ -100,13 +110,20 @@ async function checkEntry(e: Entry, grants: Grants, compartment: (patient: strin
     case 'create': {
       const grant = grants.need([[route.type, 'c']]);
       const c = inContext(grant);
-      if (c) await checkCreate(c, e.resource);
+      if (c) {
+        noCriteria();
+        checkCriteria(route.type, e.ifNoneExist, c);
+        await checkCreate(c, e.resource);
+      }
       return grant;
     }
     case 'update': {
       const grant = grants.need([[route.type, 'u']]);
       const c = inContext(grant);
-      if (c) await checkUpdate(c, route.type, route.id, e.resource);
+      if (c) {
+        noCriteria();
+        await checkUpdate(c, route.type, route.id, e.resource);
+      }
       return grant;
     }
     case 'patch': {
@@ -117,7 +134,10 @@ async function checkEntry(e: Entry, grants: Grants, compartment: (patient: strin
     case 'delete': {
       const grant = grants.need([[route.type, 'd']]);
       const c = inContext(grant);
-      if (c) await checkDelete(c, route.type, route.id);
+      if (c) {
+        noCriteria();
+        await checkDelete(c, route.type, route.id);
+      }
       return grant;
     }
     case 'conditional': {

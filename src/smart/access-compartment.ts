@@ -9,6 +9,10 @@
  * subject that is not a Patient, a reference the guard cannot follow, a missing target, a Provenance of a
  * Provenance, or an entry created conditionally (`ifNoneExist` may resolve it to a resource unseen here).
  * References are compared as `Type/id` whatever their base URL or version (src/fhir/reference.ts).
+ * `linkHeld` judges what a resource of the patient may point at (a plan's orders, goals, the plans it is based
+ * on): a stored resource in the compartment, an entry of the transaction in it, a contained resource, or a
+ * `Type/id` nothing is stored under; not a reference the guard cannot follow (another `urn:uuid:`, a
+ * conditional reference `Type?criteria`, anything that is not `Type/id`).
  * See: https://hl7.org/fhir/R4/compartmentdefinition-patient.html
  */
 import type { Provenance, Reference, Resource } from 'fhir/r4';
@@ -99,6 +103,23 @@ export class Compartment {
     const entry = this.entries.get(reference);
     if (entry) return !entry.conditional && entry.key === this.reference;
     return referenceKey(reference) === this.reference;
+  }
+
+  /**
+   * Whether a resource of the patient may hold this reference (see the file comment): what it names is in
+   * the compartment or is not stored at all.
+   */
+  async linkHeld(reference: string): Promise<boolean> {
+    if (/^#[A-Za-z0-9\-.]{0,64}$/.test(reference)) return true;
+    const key = referenceKey(reference);
+    const entry = this.entries.get(reference) ?? (key !== undefined ? this.entries.get(key) : undefined);
+    if (entry) return !entry.conditional && entry.resource !== undefined && (await this.holds(entry.resource, entry.key === undefined));
+    // The server rewrites a `urn:uuid:` anywhere in a string, and may resolve `Type?criteria` by a search.
+    if (key === undefined || /urn(:|%3a)uuid/i.test(reference) || reference.includes('?')) return false;
+    const [type = '', id = ''] = key.split('/');
+    if (type === 'Patient') return id === this.patientId || (await this.read(type, id)) === undefined;
+    const stored = await this.read(type, id);
+    return stored === undefined || this.holds(stored);
   }
 
   private async targetHeld(reference: string | undefined): Promise<boolean> {

@@ -5,11 +5,16 @@
  * A grant is confined to the launch patient when the most permissive rule granting it is a `patient/` rule
  * (which needs a launch patient), or a `user/` rule on a token that carries a launch patient (a user reads
  * and writes only within the launch's patient context). `system/` rules are never confined.
+ * The `fhirUser` scope grants one read besides the rules: the user's own Practitioner (read and vread of the
+ * token's `fhirUser`), with no resource scope and whatever the patient context; nothing else about the user.
  * See: https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html
  */
 import { issue, OperationOutcomeError, outcome } from '../fhir/outcome';
 import { referenceKey } from '../fhir/reference';
-import { parseScopes, permits, scopeNeeded, VERB, type Interaction, type ScopeRule } from './scopes';
+import { hasScope, parseScopes, permits, scopeNeeded, VERB, type Interaction, type ScopeRule } from './scopes';
+
+/** The types of a `fhirUser` the `fhirUser` scope lets read itself (a Patient user reads through patient/Patient.r). */
+const SELF_READABLE: ReadonlySet<string> = new Set(['Practitioner']);
 
 /** What the access guard needs of a valid access token (the sandbox's TokenContext has these and more). */
 export interface AccessToken {
@@ -39,10 +44,18 @@ export class Grants {
   readonly rules: ScopeRule[];
   /** `Type/id` of the token's fhirUser (whatever its base URL), which the user may always read. */
   readonly user: string | undefined;
+  /** Whether the token was granted the `fhirUser` scope. */
+  private readonly fhirUserScope: boolean;
 
   constructor(readonly token: AccessToken) {
     this.rules = parseScopes(token.scopes);
     this.user = referenceKey(token.fhirUser);
+    this.fhirUserScope = hasScope(token.scopes, 'fhirUser');
+  }
+
+  /** Whether `Type/id` is the user's own Practitioner, which the `fhirUser` scope lets read (and vread) without a resource scope. */
+  readsSelf(type: string, id: string): boolean {
+    return this.fhirUserScope && SELF_READABLE.has(type) && this.user === `${type}/${id}`;
   }
 
   /** The grant of one interaction, or undefined when no scope grants it (or a patient/ scope lacks its patient). */

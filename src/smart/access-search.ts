@@ -11,8 +11,16 @@
  * Any value of a compartment parameter naming someone else (`subject=Patient/other`, one alternative of
  * `Patient/me,Patient/other`) is refused rather than quietly changed. Other types cannot be searched in a
  * patient context.
- * See: https://hl7.org/fhir/R4/search.html; https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html
+ *
+ * The criteria of a conditional create (`If-None-Exist`, a Bundle entry's `request.ifNoneExist`) are a search
+ * too, run by the server across every patient, and its answer (201, 200 with the match, 412 for several)
+ * tells what it found; they cannot be narrowed (that would change what the client asked), so in the patient
+ * context they must already be confined (`checkCriteria`): a Provenance only by `_tag` (Gradus's own
+ * idempotent writes: `_tag=<evaluation-key system>|<hash>`); a CarePlan, ServiceRequest, Observation or Goal
+ * by a plain `subject` or `patient` naming only the patient; a Patient, or any other type, never.
+ * See: https://hl7.org/fhir/R4/search.html; https://hl7.org/fhir/R4/http.html#ccreate; https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html
  */
+import { EVALUATION_KEY_SYSTEM } from '../fhir/codes';
 import { referenceKey } from '../fhir/reference';
 import { Compartment, SUBJECT_TYPES } from './access-compartment';
 import { forbidden, outside } from './access-grant';
@@ -71,6 +79,49 @@ export async function narrowSearch(type: string, query: Query, compartment: Comp
   if (narrowed) return query;
   const [param, value] = type === 'Patient' ? ['_id', compartment.patientId] : ['subject', compartment.reference];
   return { ...query, [param]: [...(query[param] ?? []), value] };
+}
+
+/** The start of every refusal of a conditional create's criteria. */
+const CONFINE = "a conditional create's criteria (If-None-Exist) must be confined to the launch patient";
+
+/**
+ * Refuses (403) the criteria of a conditional create of `type` in the patient context unless they are
+ * confined to the patient (see the file comment). `criteria` as sent: absent, null or '' is a plain create
+ * (as the server takes it); several values (a repeated header) must each pass.
+ */
+export function checkCriteria(type: string, criteria: unknown, compartment: Compartment): void {
+  if (criteria === undefined || criteria === null || criteria === '') return;
+  const refuse = (why: string): ReturnType<typeof forbidden> => forbidden(`${CONFINE}: ${why}`);
+  if (Array.isArray(criteria)) {
+    if (criteria.length === 0) throw refuse('they are empty');
+    for (const one of criteria as unknown[]) checkCriteria(type, one, compartment);
+    return;
+  }
+  if (typeof criteria !== 'string') throw refuse('they are not a query string');
+  // The server parses `Type?criteria` up to its second "?": what follows one would not be searched at all.
+  if (criteria.includes('?')) throw refuse('they must not hold a "?"');
+  const query: Query = {};
+  for (const [key, value] of new URLSearchParams(criteria)) (query[key] ??= []).push(value);
+  const keys = Object.keys(query);
+  if (type === 'Provenance') {
+    // Only Gradus's own evaluation keys (unguessable hashes): any other tag would test for another patient's records.
+    const tags = (query._tag ?? []).flatMap((v) => v.split(','));
+    if (keys.length === 0 || keys.some((k) => k !== '_tag') || tags.length === 0 || tags.some((t) => !t.startsWith(`${EVALUATION_KEY_SYSTEM}|`) || t.length === EVALUATION_KEY_SYSTEM.length + 1)) {
+      throw refuse(`a Provenance is created conditionally only on _tag=${EVALUATION_KEY_SYSTEM}|<evaluation key>`);
+    }
+    return;
+  }
+  if (!SUBJECT_TYPES.has(type)) throw refuse(`a ${type} may not be created conditionally in the launch's patient context`);
+  const widening = keys.find((k) => /^_(rev)?include(:|$)/.test(k));
+  if (widening !== undefined) throw refuse(`${widening} is not allowed in them`);
+  let named = false;
+  for (const key of PLAIN[type] ?? []) {
+    for (const value of query[key] ?? []) {
+      for (const alternative of value.split(',')) if (!namesPatient(alternative, compartment)) throw refuse(`${key}=${alternative} does not name ${compartment.reference}`);
+      named = true;
+    }
+  }
+  if (!named) throw refuse(`they need a subject or patient parameter naming ${compartment.reference}`);
 }
 
 /** Refuses a Provenance `target` (or `target:Type`) naming a stored resource outside the compartment. */

@@ -2,6 +2,7 @@ import type { Resource } from 'fhir/r4';
 import { EmbeddedFhirServer } from '../server/embedded-fhir';
 import { FhirStore } from '../server/fhir-store';
 import { seedDemo } from '../server/demo-seed';
+import { progressInput } from '../server/operations';
 import { checkAccess, storeReader, type AccessDecision, type AccessToken, type ReadResource } from './access';
 
 /**
@@ -16,6 +17,10 @@ const EXTRA = [
   { resourceType: 'Practitioner', id: 'other-clinician' },
   { resourceType: 'Provenance', id: 'prov-amara', meta: { tag: [{ system: TAG, code: 'shared' }] }, recorded: '2026-01-01T00:00:00Z', agent: [], target: [{ reference: 'CarePlan/amara-plan' }] },
   { resourceType: 'Provenance', id: 'prov-carmen', meta: { tag: [{ system: TAG, code: 'shared' }, { system: TAG, code: 'carmen-only' }] }, recorded: '2026-01-01T00:00:00Z', agent: [], target: [{ reference: 'ServiceRequest/carmen-walking/_history/1' }] },
+  { resourceType: 'Goal', id: 'goal-carmen', lifecycleStatus: 'active', description: { text: 'Swim' }, subject: { reference: 'Patient/carmen-ruiz' } },
+  // Amara's plans as another writer (a system token) could have left them: one lists Carmen's order, one an order that is not there.
+  { resourceType: 'CarePlan', id: 'amara-tainted-plan', status: 'active', intent: 'plan', subject: { reference: 'Patient/amara-okafor' }, activity: [{ reference: { reference: 'ServiceRequest/amara-walking' } }, { reference: { reference: 'ServiceRequest/carmen-walking' } }] },
+  { resourceType: 'CarePlan', id: 'amara-dangling-plan', status: 'active', intent: 'plan', subject: { reference: 'Patient/amara-okafor' }, activity: [{ reference: { reference: 'ServiceRequest/no-such-order' } }, { reference: { reference: '#inline' } }] },
   { resourceType: 'Provenance', id: 'prov-mixed', meta: { tag: [{ system: TAG, code: 'shared' }] }, recorded: '2026-01-01T00:00:00Z', agent: [], target: [{ reference: 'ServiceRequest/amara-walking' }, { reference: 'ServiceRequest/carmen-walking' }] },
 ] as Resource[];
 
@@ -31,6 +36,9 @@ const CLINICIAN_NO_PATIENT = token(USER_SCOPES, undefined, 'Practitioner/demo-cl
 const SYSTEM: AccessToken = { clientId: 'gradus-nightly', scopes: ['system/*.cruds'] };
 const NO_PATIENT = token('patient/*.rs');
 const NONE = token('openid fhirUser');
+/** The clinician page's scopes (test/fhir-launch-scope.test.ts): no Practitioner scope, `fhirUser` for the clinician's own record. */
+const EHR_SCOPES = 'launch openid fhirUser patient/Patient.r patient/CarePlan.rus patient/ServiceRequest.crus patient/Observation.rs patient/Provenance.crs';
+const EHR = token(EHR_SCOPES, AMARA, 'Practitioner/demo-clinician');
 
 let server: EmbeddedFhirServer;
 let read: ReadResource;
@@ -43,14 +51,21 @@ beforeAll(async () => {
 });
 
 /** The guard's answer to `method url` (query in the URL) as "allowed" or "<status>: <diagnostics>". */
-async function ask(t: AccessToken, method: string, url: string, body?: unknown): Promise<AccessDecision> {
+async function ask(t: AccessToken, method: string, url: string, body?: unknown, headers: Record<string, string | string[]> = {}): Promise<AccessDecision> {
   const [path = '', search = ''] = url.split('?');
   const query: Record<string, string | string[]> = {};
   for (const [k, v] of new URLSearchParams(search)) {
     const had = query[k];
     query[k] = had === undefined ? v : [...(Array.isArray(had) ? had : [had]), v];
   }
-  return checkAccess(t, { method, path, query, body }, read);
+  // As the /fhir guard does (src/server/fhir-guard.ts): $progress's input read by the operation's own parser.
+  let dryRun: boolean;
+  try {
+    dryRun = path.endsWith('/$progress') && progressInput(query, body).dryRun === true;
+  } catch {
+    dryRun = false;
+  }
+  return checkAccess(t, { method, path, query, body, headers, dryRun }, read);
 }
 const summary = (d: AccessDecision): string => (d.allowed ? 'allowed' : `${d.error.status ?? '?'}: ${d.error.outcome.issue.map((i) => i.diagnostics).join(' | ')}`);
 const check = async (t: AccessToken, method: string, url: string, expected: string, body?: unknown): Promise<void> => {
@@ -232,5 +247,169 @@ describe('operations and public routes', () => {
       ['forbidden', 'scope patient/Provenance.c (or user/, system/) is needed to create Provenance'],
       ['forbidden', 'scope patient/Observation.r (or user/, system/) is needed to read Observation'],
     ]);
+  });
+});
+
+describe('conditional creates in the patient context: the criteria must be confined to the launch patient', () => {
+  const CONFINED = "403: a conditional create's criteria (If-None-Exist) must be confined to the launch patient";
+  const EVALUATION_KEY = 'https://gradus.health/fhir/CodeSystem/evaluation-key';
+  const obs = (subject = `Patient/${AMARA}`): Resource => ({ resourceType: 'Observation', status: 'final', code: { text: 'pain' }, subject: { reference: subject } }) as Resource;
+  const provenance: Resource = { resourceType: 'Provenance', recorded: '2026-01-01T00:00:00Z', agent: [], target: [{ reference: 'CarePlan/amara-plan' }] } as Resource;
+  const plan: Resource = { resourceType: 'CarePlan', status: 'active', intent: 'plan', subject: { reference: `Patient/${AMARA}` } } as Resource;
+  it.each<[string, AccessToken, string, Resource, string | string[], string]>([
+    ['Observation: subject naming the patient', PATIENT, '/Observation', obs(), `subject=Patient/${AMARA}&code=72514-3`, 'allowed'],
+    ['Observation: patient by bare id', PATIENT, '/Observation', obs(), `patient=${AMARA}&code=72514-3`, 'allowed'],
+    ['Observation: subject:Patient', PATIENT, '/Observation', obs(), `subject:Patient=${AMARA}`, 'allowed'],
+    ['Observation: subject as an absolute URL of the patient', PATIENT, '/Observation', obs(), `subject=http://example.org/fhir/Patient/${AMARA}`, 'allowed'],
+    ['an empty header is a plain create (as the server takes it)', PATIENT, '/Observation', obs(), '', 'allowed'],
+    ['CarePlan by subject', PATIENT_ALL, '/CarePlan', plan, `subject=Patient/${AMARA}&status=active`, 'allowed'],
+    ['Goal by patient', PATIENT_ALL, '/Goal', { resourceType: 'Goal', subject: { reference: `Patient/${AMARA}` } } as Resource, `patient=Patient/${AMARA}`, 'allowed'],
+    ["Provenance by Gradus's evaluation key (the clinician's approval)", EHR, '/Provenance', provenance, `_tag=${EVALUATION_KEY}|0123abcd`, 'allowed'],
+    ['Provenance by two evaluation keys', PATIENT, '/Provenance', provenance, `_tag=${EVALUATION_KEY}|a&_tag=${EVALUATION_KEY}|b`, 'allowed'],
+    ['Provenance by a tag of another system (it would test for other patients\' records)', PATIENT, '/Provenance', provenance, `_tag=${TAG}|a`, `${CONFINED}: a Provenance is created conditionally only on _tag=${EVALUATION_KEY}|<evaluation key>`],
+    ['Provenance by an evaluation-key system without a key', PATIENT, '/Provenance', provenance, `_tag=${EVALUATION_KEY}|`, `${CONFINED}: a Provenance is created conditionally only on _tag`],
+    ['the review finding: the own Observation, criteria naming another patient', PATIENT, '/Observation', obs(), 'subject=Patient/carmen-ruiz&code=72514-3', `${CONFINED}: subject=Patient/carmen-ruiz does not name Patient/${AMARA}`],
+    ['one alternative naming another patient', PATIENT, '/Observation', obs(), `subject=Patient/${AMARA},Patient/carmen-ruiz`, `${CONFINED}: subject=Patient/carmen-ruiz does not name`],
+    ['a second compartment parameter naming another patient', PATIENT, '/Observation', obs(), `subject=Patient/${AMARA}&patient=carmen-ruiz`, `${CONFINED}: patient=carmen-ruiz does not name`],
+    ['no compartment parameter', PATIENT, '/Observation', obs(), 'code=72514-3', `${CONFINED}: they need a subject or patient parameter naming Patient/${AMARA}`],
+    ['only a chained subject', PATIENT, '/Observation', obs(), 'subject.name=Okafor', `${CONFINED}: they need a subject or patient parameter`],
+    ['only subject:missing', PATIENT, '/Observation', obs(), 'subject:missing=false&code=x', `${CONFINED}: they need a subject or patient parameter`],
+    ['a subject naming a Group', PATIENT, '/Observation', obs(), 'subject=Group/g1', `${CONFINED}: subject=Group/g1 does not name`],
+    ['a "?" (the server would search only what precedes it)', PATIENT, '/Observation', obs(), `?subject=Patient/${AMARA}`, `${CONFINED}: they must not hold a "?"`],
+    ['a second "?" hiding the subject', PATIENT, '/Observation', obs(), `code=x?subject=Patient/${AMARA}`, `${CONFINED}: they must not hold a "?"`],
+    ['_revinclude in them', PATIENT, '/Observation', obs(), `subject=Patient/${AMARA}&_revinclude=Provenance:target`, `${CONFINED}: _revinclude is not allowed in them`],
+    ['a repeated header, one value naming another patient', PATIENT, '/Observation', obs(), [`subject=Patient/${AMARA}`, 'subject=Patient/carmen-ruiz'], `${CONFINED}: subject=Patient/carmen-ruiz does not name`],
+    ['Provenance by target', PATIENT, '/Provenance', provenance, 'target=CarePlan/amara-plan', `${CONFINED}: a Provenance is created conditionally only on _tag`],
+    ['Provenance by a tag and something else', PATIENT, '/Provenance', provenance, `_tag=${TAG}|a&agent=Practitioner/x`, `${CONFINED}: a Provenance is created conditionally only on _tag`],
+    ['Provenance by _tag:not (matches nearly everything)', PATIENT, '/Provenance', provenance, `_tag:not=${TAG}|a`, `${CONFINED}: a Provenance is created conditionally only on _tag`],
+    ['Provenance by an empty tag', PATIENT, '/Provenance', provenance, '_tag=', `${CONFINED}: a Provenance is created conditionally only on _tag`],
+    ['Patient, never', PATIENT_ALL, '/Patient', { resourceType: 'Patient' }, `_id=${AMARA}`, `${CONFINED}: a Patient may not be created conditionally`],
+    ['a system token searches where it likes', SYSTEM, '/Observation', obs('Patient/carmen-ruiz'), 'subject=Patient/carmen-ruiz&code=72514-3', 'allowed'],
+    ['a user without a launch patient', CLINICIAN_NO_PATIENT, '/Observation', obs('Patient/carmen-ruiz'), 'code=72514-3', 'allowed'],
+  ])('%s', async (_why, t, path, body, criteria, expected) => {
+    const got = summary(await ask(t, 'POST', path, body, { 'if-none-exist': criteria }));
+    if (expected === 'allowed') expect(got).toBe('allowed');
+    else expect(got).toContain(expected);
+  });
+
+  it('finds the header whatever the case of its name', async () => {
+    expect(summary(await ask(PATIENT, 'POST', '/Observation', obs(), { 'If-None-Exist': 'subject=Patient/carmen-ruiz' }))).toContain(CONFINED);
+    expect(summary(await ask(PATIENT, 'POST', '/Observation', obs(), { 'if-none-exist': `subject=Patient/${AMARA}`, 'If-None-Exist': 'subject=Patient/carmen-ruiz' }))).toContain(CONFINED);
+  });
+
+  it.each<[string, AccessToken, string, string, unknown, Record<string, string>, string]>([
+    ['If-None-Exist on an update', PATIENT, 'PUT', '/Observation/progressing-checkin-1', { ...obs(), id: 'progressing-checkin-1' }, { 'if-none-exist': 'subject=Patient/carmen-ruiz' }, '403: If-None-Exist (search criteria) is accepted on a create only'],
+    ['If-None-Exist on a patch', PATIENT, 'PATCH', '/Observation/progressing-checkin-1', [{ op: 'replace', path: '/status', value: 'amended' }], { 'if-none-exist': `subject=Patient/${AMARA}` }, '403: If-None-Exist (search criteria) is accepted on a create only'],
+    ['If-None-Exist on a delete', PATIENT, 'DELETE', '/Observation/progressing-checkin-1', undefined, { 'if-none-exist': 'code=x' }, '403: If-None-Exist (search criteria) is accepted on a create only'],
+    ['If-Match on an update is fine', PATIENT, 'PUT', '/Observation/progressing-checkin-1', { ...obs(), id: 'progressing-checkin-1' }, { 'if-match': 'W/"1"' }, 'allowed'],
+    ['If-Match on a delete is fine', PATIENT, 'DELETE', '/Observation/progressing-checkin-1', undefined, { 'if-match': 'W/"1"' }, 'allowed'],
+    ['If-None-Exist on an update by a system token', SYSTEM, 'PUT', '/Observation/flare-checkin-1', { ...obs('Patient/carmen-ruiz'), id: 'flare-checkin-1' }, { 'if-none-exist': 'code=x' }, 'allowed'],
+  ])('%s', async (_why, t, method, path, body, headers, expected) => {
+    const got = summary(await ask(t, method, path, body, headers));
+    if (expected === 'allowed') expect(got).toBe('allowed');
+    else expect(got).toContain(expected);
+  });
+});
+
+describe("a CarePlan or ServiceRequest written in the patient context references only the patient's resources", () => {
+  const plan = (links: Record<string, unknown>, id?: string): Resource =>
+    ({ resourceType: 'CarePlan', ...(id !== undefined ? { id } : {}), status: 'active', intent: 'plan', subject: { reference: `Patient/${AMARA}` }, ...links }) as Resource;
+  const listing = (...orders: string[]): Record<string, unknown> => ({ activity: orders.map((reference) => ({ reference: { reference } })) });
+  const order = (links: Record<string, unknown>): Resource => ({ resourceType: 'ServiceRequest', status: 'active', intent: 'order', subject: { reference: `Patient/${AMARA}` }, ...links }) as Resource;
+  it.each<[string, AccessToken, string, string, unknown, string]>([
+    ['a plan listing the patient’s orders', CLINICIAN, 'POST', '/CarePlan', plan(listing('ServiceRequest/amara-walking', 'ServiceRequest/amara-wall-push-up')), 'allowed'],
+    ['a plan with the patient’s goal, and based on their plan', CLINICIAN, 'POST', '/CarePlan', plan({ goal: [{ reference: 'Goal/goal-amara' }], basedOn: [{ reference: 'CarePlan/amara-plan' }] }), 'allowed'],
+    ['a plan listing an order that is not stored (the operation answers 422 for it)', CLINICIAN, 'POST', '/CarePlan', plan(listing('ServiceRequest/not-yet')), 'allowed'],
+    ['a plan listing a contained order', CLINICIAN, 'POST', '/CarePlan', plan(listing('#order-1')), 'allowed'],
+    ["a plan listing another patient's order", CLINICIAN, 'POST', '/CarePlan', plan(listing('ServiceRequest/amara-walking', 'ServiceRequest/carmen-walking')), OUTSIDE('CarePlan.activity[1].reference ServiceRequest/carmen-walking')],
+    ["a plan listing another patient's order, absolute and versioned", CLINICIAN, 'POST', '/CarePlan', plan(listing('http://127.0.0.1/fhir/ServiceRequest/carmen-walking/_history/1')), OUTSIDE('CarePlan.activity[0].reference http://127.0.0.1/fhir/ServiceRequest/carmen-walking/_history/1')],
+    ["a plan with another patient's goal", CLINICIAN, 'POST', '/CarePlan', plan({ goal: [{ reference: 'Goal/goal-carmen' }] }), OUTSIDE('CarePlan.goal[0] Goal/goal-carmen')],
+    ["a plan based on another patient's plan", CLINICIAN, 'POST', '/CarePlan', plan({ basedOn: [{ reference: 'CarePlan/carmen-plan' }] }), OUTSIDE('CarePlan.basedOn[0] CarePlan/carmen-plan')],
+    ["a plan replacing another patient's plan", CLINICIAN, 'POST', '/CarePlan', plan({ replaces: [{ reference: 'CarePlan/carmen-plan' }] }), OUTSIDE('CarePlan.replaces[0] CarePlan/carmen-plan')],
+    ["a plan part of another patient's plan", CLINICIAN, 'POST', '/CarePlan', plan({ partOf: [{ reference: 'CarePlan/carmen-plan' }] }), OUTSIDE('CarePlan.partOf[0] CarePlan/carmen-plan')],
+    ['a plan listing a stored resource outside any compartment', CLINICIAN, 'POST', '/CarePlan', plan(listing('Practitioner/other-clinician')), OUTSIDE('CarePlan.activity[0].reference Practitioner/other-clinician')],
+    ['a plan listing a conditional reference', CLINICIAN, 'POST', '/CarePlan', plan(listing('ServiceRequest?subject=Patient/carmen-ruiz')), OUTSIDE('CarePlan.activity[0].reference ServiceRequest?subject=Patient/carmen-ruiz')],
+    ['a plan listing a urn:uuid outside a transaction', CLINICIAN, 'POST', '/CarePlan', plan(listing('urn:uuid:6f0d7c4e-0000-4000-8000-000000000000')), OUTSIDE('CarePlan.activity[0].reference urn:uuid:6f0d7c4e-0000-4000-8000-000000000000')],
+    ['a plan listing something that is not a reference', CLINICIAN, 'POST', '/CarePlan', plan(listing('carmen-walking')), OUTSIDE('CarePlan.activity[0].reference carmen-walking')],
+    ["a lone goal object naming another patient's goal", CLINICIAN, 'POST', '/CarePlan', plan({ goal: { reference: 'Goal/goal-carmen' } }), OUTSIDE('CarePlan.goal[0] Goal/goal-carmen')],
+    ["a plan detail naming others is not followed by $progress, and not checked", CLINICIAN, 'POST', '/CarePlan', plan({ activity: [{ detail: { status: 'scheduled', performer: [{ reference: 'Practitioner/other-clinician' }] } }] }), 'allowed'],
+    ['updating the plan as it is', CLINICIAN, 'PUT', '/CarePlan/amara-plan', plan(listing('ServiceRequest/amara-walking'), 'amara-plan'), 'allowed'],
+    ["updating the plan to list another patient's order", CLINICIAN, 'PUT', '/CarePlan/amara-plan', plan(listing('ServiceRequest/amara-walking', 'ServiceRequest/carmen-walking'), 'amara-plan'), OUTSIDE('CarePlan.activity[1].reference ServiceRequest/carmen-walking')],
+    ['a system token lists what it likes', SYSTEM, 'POST', '/CarePlan', plan(listing('ServiceRequest/carmen-walking')), 'allowed'],
+    ['a user without a launch patient lists what it likes', CLINICIAN_NO_PATIENT, 'PUT', '/CarePlan/carmen-plan', { ...plan(listing('ServiceRequest/amara-walking'), 'carmen-plan'), subject: { reference: 'Patient/carmen-ruiz' } }, 'allowed'],
+    ['an order based on the patient’s plan, replacing their order', CLINICIAN, 'POST', '/ServiceRequest', order({ basedOn: [{ reference: 'CarePlan/amara-plan' }], replaces: [{ reference: 'ServiceRequest/amara-walking' }] }), 'allowed'],
+    ["an order based on another patient's plan", CLINICIAN, 'POST', '/ServiceRequest', order({ basedOn: [{ reference: 'CarePlan/carmen-plan' }] }), OUTSIDE('ServiceRequest.basedOn[0] CarePlan/carmen-plan')],
+    ["an order replacing another patient's order", PATIENT, 'PUT', '/ServiceRequest/amara-walking', { ...order({ replaces: [{ reference: 'ServiceRequest/carmen-walking' }] }), id: 'amara-walking' }, OUTSIDE('ServiceRequest.replaces[0] ServiceRequest/carmen-walking')],
+  ])('%s', async (_why, t, method, url, body, expected) => {
+    await check(t, method, url, expected, body);
+  });
+
+  const PATCH_OUTSIDE = (i: number, what: string): string => `403: patch operation ${i}: ${what} is outside the launch's patient context`;
+  it.each<[string, string, unknown[], string]>([
+    ['adding the patient’s order to the plan', '/CarePlan/amara-plan', [{ op: 'add', path: '/activity/-', value: { reference: { reference: 'ServiceRequest/amara-walking' } } }], 'allowed'],
+    ['replacing an activity’s order by the patient’s', '/CarePlan/amara-plan', [{ op: 'replace', path: '/activity/0/reference/reference', value: 'ServiceRequest/amara-walking' }], 'allowed'],
+    ['removing an activity', '/CarePlan/amara-plan', [{ op: 'remove', path: '/activity/0' }], 'allowed'],
+    ['changing an activity’s detail', '/CarePlan/amara-plan', [{ op: 'replace', path: '/activity/0/detail/status', value: 'on-hold' }], 'allowed'],
+    ['testing an activity', '/CarePlan/amara-plan', [{ op: 'test', path: '/activity/0/reference/reference', value: 'ServiceRequest/carmen-walking' }], 'allowed'],
+    ["adding another patient's order to the plan", '/CarePlan/amara-plan', [{ op: 'add', path: '/activity/-', value: { reference: { reference: 'ServiceRequest/carmen-walking' } } }], PATCH_OUTSIDE(0, 'CarePlan.activity[0].reference ServiceRequest/carmen-walking')],
+    ["replacing an activity's order by another patient's", '/CarePlan/amara-plan', [{ op: 'test', path: '/status', value: 'active' }, { op: 'replace', path: '/activity/0/reference/reference', value: 'ServiceRequest/carmen-walking' }], PATCH_OUTSIDE(1, 'CarePlan.activity[0].reference ServiceRequest/carmen-walking')],
+    ["replacing an activity's Reference by another patient's order", '/CarePlan/amara-plan', [{ op: 'replace', path: '/activity/2/reference', value: { reference: 'ServiceRequest/carmen-walking' } }], PATCH_OUTSIDE(0, 'CarePlan.activity[0].reference ServiceRequest/carmen-walking')],
+    ['replacing every activity', '/CarePlan/amara-plan', [{ op: 'replace', path: '/activity', value: [{ reference: { reference: 'ServiceRequest/amara-walking' } }, { reference: { reference: 'ServiceRequest/carmen-walking' } }] }], PATCH_OUTSIDE(0, 'CarePlan.activity[1].reference ServiceRequest/carmen-walking')],
+    ["adding another patient's goal", '/CarePlan/amara-plan', [{ op: 'add', path: '/goal', value: [{ reference: 'Goal/goal-carmen' }] }], PATCH_OUTSIDE(0, 'CarePlan.goal[0] Goal/goal-carmen')],
+    ["basing the plan on another patient's plan", '/CarePlan/amara-plan', [{ op: 'add', path: '/basedOn/0/reference', value: 'CarePlan/carmen-plan' }], PATCH_OUTSIDE(0, 'CarePlan.basedOn[0] CarePlan/carmen-plan')],
+    ["making the plan part of another patient's", '/CarePlan/amara-plan', [{ op: 'add', path: '/partOf/-', value: { reference: 'CarePlan/carmen-plan' } }], PATCH_OUTSIDE(0, 'CarePlan.partOf[0] CarePlan/carmen-plan')],
+    ['copying into the activities', '/CarePlan/amara-plan', [{ op: 'copy', from: '/activity/0', path: '/activity/-' }], '403: patch operation 0 (copy) writes /activity, whose references a patch may only add, replace or remove'],
+    ['moving into the goals', '/CarePlan/amara-plan', [{ op: 'move', from: '/note/0', path: '/goal/0' }], '403: patch operation 0 (move) writes /goal'],
+    ["an order replacing another patient's order", '/ServiceRequest/amara-walking', [{ op: 'add', path: '/replaces', value: [{ reference: 'ServiceRequest/carmen-walking' }] }], PATCH_OUTSIDE(0, 'ServiceRequest.replaces[0] ServiceRequest/carmen-walking')],
+    ["an order based on another patient's plan", '/ServiceRequest/amara-walking', [{ op: 'replace', path: '/basedOn/0/reference', value: 'CarePlan/carmen-plan' }], PATCH_OUTSIDE(0, 'ServiceRequest.basedOn[0] CarePlan/carmen-plan')],
+  ])('patch: %s', async (_why, url, patch, expected) => {
+    await check(CLINICIAN, 'PATCH', url, expected, patch);
+  });
+
+  it.each<[string, AccessToken, string, string]>([
+    ['on the launch patient’s plan', CLINICIAN, '/CarePlan/amara-plan/$progress', 'allowed'],
+    ['on a plan listing an order that is not stored (the operation answers 422) or a contained one', CLINICIAN, '/CarePlan/amara-dangling-plan/$progress', 'allowed'],
+    ["on the patient's plan that lists another patient's order", CLINICIAN, '/CarePlan/amara-tainted-plan/$progress', OUTSIDE('CarePlan.activity[1].reference ServiceRequest/carmen-walking')],
+    ["a dry run on the patient's plan that lists another patient's order", ISSUE, '/CarePlan/amara-tainted-plan/$progress?dryRun=true', OUTSIDE('CarePlan.activity[1].reference ServiceRequest/carmen-walking')],
+    ['by a system token', SYSTEM, '/CarePlan/amara-tainted-plan/$progress', 'allowed'],
+  ])('$progress %s', async (_why, t, url, expected) => {
+    await check(t, 'POST', url, expected);
+  });
+});
+
+describe('the fhirUser scope: the user reads their own Practitioner, and nothing else about them', () => {
+  const SCOPE = '403: scope patient/Practitioner.r (or user/, system/) is needed to read Practitioner';
+  it.each<[string, AccessToken, string, string]>([
+    ['a read of their own Practitioner, without a Practitioner scope', EHR, '/Practitioner/demo-clinician', 'allowed'],
+    ['a vread of it', EHR, '/Practitioner/demo-clinician/_history/1', 'allowed'],
+    ['fhirUser as an absolute URL', token(EHR_SCOPES, AMARA, 'http://127.0.0.1/fhir/Practitioner/demo-clinician'), '/Practitioner/demo-clinician', 'allowed'],
+    ['no launch patient', token(EHR_SCOPES, undefined, 'Practitioner/demo-clinician'), '/Practitioner/demo-clinician', 'allowed'],
+    ['the fhirUser scope alone', token('openid fhirUser', undefined, 'Practitioner/demo-clinician'), '/Practitioner/demo-clinician', 'allowed'],
+    ['another Practitioner', EHR, '/Practitioner/other-clinician', SCOPE],
+    ['their Practitioner’s history', EHR, '/Practitioner/demo-clinician/_history', SCOPE],
+    ['without the fhirUser scope', token(EHR_SCOPES.replace(' fhirUser', ''), AMARA, 'Practitioner/demo-clinician'), '/Practitioner/demo-clinician', SCOPE],
+    ['a token without a fhirUser', token(EHR_SCOPES, AMARA), '/Practitioner/demo-clinician', SCOPE],
+    ['a Patient user reads their Patient through patient/Patient.r, not fhirUser', ISSUE, `/Patient/${AMARA}`, '403: scope patient/Patient.r'],
+  ])('%s', async (_why, t, path, expected) => {
+    await check(t, 'GET', path, expected);
+  });
+
+  it.each<[string, string]>([
+    ['by id', '/Practitioner?_id=demo-clinician'],
+    ['by name', '/Practitioner?name=demo'],
+    ['by POST', '/Practitioner/_search'],
+  ])('may not search for the user %s', async (_why, url) => {
+    await check(EHR, url.endsWith('_search') ? 'POST' : 'GET', url, '403: scope patient/Practitioner.s (or user/, system/) is needed to search Practitioner');
+  });
+
+  it('answers with the Practitioner from the embedded server, and lets through no other resource', async () => {
+    const decision = await ask(EHR, 'GET', '/Practitioner/demo-clinician');
+    if (!decision.allowed || !decision.filterResponse) throw new Error('expected a filter');
+    const answer = await server.handle({ method: 'GET', url: '/Practitioner/demo-clinician', body: undefined, headers: {}, baseUrl: 'http://127.0.0.1/fhir' });
+    expect(await decision.filterResponse(answer.body)).toMatchObject({ resourceType: 'Practitioner', id: 'demo-clinician' });
+    const other = await decision.filterResponse((await read('Practitioner', 'other-clinician')) as Resource);
+    expect(other).toMatchObject({ status: 403, message: 'scope patient/Practitioner.r (or user/, system/) is needed to read Practitioner' });
+    const missing = await server.handle({ method: 'GET', url: '/Practitioner/demo-clinician/_history/999', body: undefined, headers: {}, baseUrl: 'http://127.0.0.1/fhir' });
+    expect(await decision.filterResponse(missing.body)).toMatchObject({ resourceType: 'OperationOutcome' });
   });
 });

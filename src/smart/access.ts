@@ -3,8 +3,8 @@
  * request. Express-free: the route gives it plain input and acts on the decision.
  *
  * Enters: the verified token (`AccessToken`, which the sandbox's TokenContext satisfies), the request
- * (method, path below the FHIR base without the query, parsed query, parsed JSON body) and a reader of
- * stored resources (`storeReader(embedded.store)`). Leaves an `AccessDecision`:
+ * (method, path below the FHIR base without the query, parsed query, parsed JSON body, headers) and a reader
+ * of stored resources (`storeReader(embedded.store)`). Leaves an `AccessDecision`:
  * - `{ allowed: false, error }`: send `error.outcome` with `error.status` (403: a scope is missing or the
  *   request leaves the patient's compartment; 400: a transaction the guard cannot read).
  * - `{ allowed: true, url?, query?, filterResponse? }`: when `url` is there, run that path-and-query instead
@@ -16,9 +16,14 @@
  * type history -> s; POST create -> c; PUT and PATCH -> u; DELETE -> d; a transaction or batch: each entry as
  * its own request, all must pass (src/smart/access-bundle.ts). Confinement, compartment, narrowing and the
  * response filters: access-grant.ts, access-compartment.ts, access-search.ts, access-filter.ts.
+ * The `fhirUser` scope alone lets the user read (and vread) their own Practitioner (access-grant.ts).
+ * Conditional requests in the patient context: a create's `If-None-Exist` must be confined to the patient
+ * (access-search.ts `checkCriteria`); `If-None-Exist` on an update, patch or delete, and a conditional update,
+ * patch or delete (`/Type?criteria`), are refused; `If-Match` is fine.
  * Operations: `POST /CarePlan/{id}/$progress` needs CarePlan r+u, ServiceRequest c+u, Provenance c and
  * Observation r (with `dryRun=true`, which writes nothing: CarePlan, ServiceRequest and Observation r), and
- * in the patient context a plan of that patient; `POST /CarePlan/$progress` and `$validate` (system or type
+ * in the patient context a plan of that patient whose every `activity[].reference` is the patient's (or not
+ * stored: the operation answers 422 for it); `POST /CarePlan/$progress` and `$validate` (system or type
  * level) need only a valid token; `/metadata` and `/.well-known/smart-configuration` are public; any other
  * operation, including Medplum's `$graphql`, is refused.
  * See: https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html; https://hl7.org/fhir/R4/http.html
@@ -26,14 +31,13 @@
 import { isNotFound, OperationOutcomeError as MedplumOutcomeError } from '@medplum/core';
 import type { Resource } from 'fhir/r4';
 import { OperationOutcomeError } from '../fhir/outcome';
-import { progressInput } from '../server/operations';
 import { checkBundle } from './access-bundle';
-import { checkCreate, checkDelete, checkPatch, checkRead, checkUpdate } from './access-checks';
+import { checkCreate, checkDelete, checkPatch, checkPlanOrders, checkRead, checkUpdate } from './access-checks';
 import { cachedReader, Compartment, type ReadResource } from './access-compartment';
-import { bundleFilter, createFilter, readFilter, searchFilter, type ResponseFilter } from './access-filter';
+import { bundleFilter, createFilter, readFilter, searchFilter, selfFilter, type ResponseFilter } from './access-filter';
 import { forbidden, Grants, type AccessToken, type Grant } from './access-grant';
 import { routeOf, type Route } from './access-route';
-import { narrowSearch, normalizeQuery, queryString, type Query } from './access-search';
+import { checkCriteria, narrowSearch, normalizeQuery, queryString, type Query } from './access-search';
 import type { Interaction } from './scopes';
 
 export type { AccessToken } from './access-grant';
@@ -49,6 +53,10 @@ export interface AccessRequest {
   query: Readonly<Record<string, unknown>>;
   /** The parsed JSON body; undefined when there is none. */
   body: unknown;
+  /** The request headers by lower-case name, as node gives them (`req.headers`): `if-none-exist` is read. */
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** For `$progress`: the caller read the operation's input and it asks for a dry run (nothing written). */
+  dryRun?: boolean;
 }
 
 export interface Allowed {
@@ -85,15 +93,23 @@ export async function checkAccess(token: AccessToken, request: AccessRequest, re
   }
 }
 
+/** A header's value, whatever the case of its name (undefined when absent; every value when sent under several spellings). */
+function header(request: AccessRequest, name: string): unknown {
+  const values = Object.entries(request.headers).flatMap(([key, value]) => (key.toLowerCase() === name && value !== undefined ? [value] : []));
+  return values.length <= 1 ? values[0] : values;
+}
+
+/** In the patient context, `If-None-Exist` belongs to a create only; anywhere else it is refused. */
+function refuseCriteriaHeader(request: AccessRequest): void {
+  const criteria = header(request, 'if-none-exist');
+  if (criteria !== undefined && criteria !== '') {
+    throw forbidden("If-None-Exist (search criteria) is accepted on a create only in the launch's patient context; If-Match may guard an update or delete");
+  }
+}
+
 /** `$progress` on a plan: what it reads and writes (a dry run only reads). */
 function progressNeeds(request: AccessRequest): Array<[string, Interaction]> {
-  let dryRun = false;
-  try {
-    dryRun = progressInput(request.query, request.body).dryRun === true;
-  } catch {
-    // the operation refuses its input itself; decide as for a run that writes
-  }
-  if (dryRun) return [['CarePlan', 'r'], ['ServiceRequest', 'r'], ['Observation', 'r']];
+  if (request.dryRun === true) return [['CarePlan', 'r'], ['ServiceRequest', 'r'], ['Observation', 'r']];
   return [['CarePlan', 'r'], ['CarePlan', 'u'], ['ServiceRequest', 'c'], ['ServiceRequest', 'u'], ['Provenance', 'c'], ['Observation', 'r']];
 }
 
@@ -102,7 +118,11 @@ async function operation(route: Extract<Route, { kind: 'operation' }>, grants: G
   if (route.name === '$progress' && route.type === 'CarePlan') {
     if (route.id === undefined) return {};
     const grant = grants.need(progressNeeds(request));
-    if (grant.patient !== undefined) await checkRead(new Compartment(grant.patient, read), 'CarePlan', route.id);
+    if (grant.patient !== undefined) {
+      const compartment = new Compartment(grant.patient, read);
+      await checkRead(compartment, 'CarePlan', route.id);
+      await checkPlanOrders(compartment, route.id);
+    }
     return {};
   }
   throw forbidden(`the operation ${route.name}${route.type !== undefined ? ` on ${route.type}` : ''} is not available with a SMART token`);
@@ -116,9 +136,10 @@ async function decide(grants: Grants, request: AccessRequest, unCached: ReadReso
     case 'public':
       return {};
     case 'read': {
+      if (!route.history && grants.readsSelf(route.type, route.id)) return { filterResponse: selfFilter(grants) };
       const c = inContext(grants.need([[route.type, 'r']]));
       if (c) await checkRead(c, route.type, route.id, grants.user);
-      return { filterResponse: readFilter(grants, unCached, route.history) };
+      return { filterResponse: readFilter(grants, unCached, route.history, c !== undefined) };
     }
     case 'search': {
       const c = inContext(grants.need([[route.type, 's']]));
@@ -127,7 +148,7 @@ async function decide(grants: Grants, request: AccessRequest, unCached: ReadReso
       const query = await narrowSearch(route.type, normalizeQuery(request.query), c);
       const search = queryString(query);
       const narrowed = route.type !== 'Provenance';
-      return { query, url: search === '' ? request.path : `${request.path}?${search}`, filterResponse: searchFilter(grants, unCached, narrowed) };
+      return { query, url: search === '' ? request.path : `${request.path}?${search}`, filterResponse: searchFilter(grants, unCached, { narrowed, confined: true }) };
     }
     case 'system-search': {
       const types = (normalizeQuery(request.query)._type ?? []).flatMap((v) => v.split(',')).filter((t) => t !== '');
@@ -139,21 +160,25 @@ async function decide(grants: Grants, request: AccessRequest, unCached: ReadReso
       const grant = grants.need([[route.type, 'c']]);
       const c = inContext(grant);
       if (!c) return {};
+      checkCriteria(route.type, header(request, 'if-none-exist'), c);
       await checkCreate(c, request.body);
       return { filterResponse: createFilter(grants, unCached, grant) };
     }
     case 'update': {
       const c = inContext(grants.need([[route.type, 'u']]));
+      if (c) refuseCriteriaHeader(request);
       if (c) await checkUpdate(c, route.type, route.id, request.body);
       return {};
     }
     case 'patch': {
       const c = inContext(grants.need([[route.type, 'u']]));
+      if (c) refuseCriteriaHeader(request);
       if (c) await checkPatch(c, route.type, route.id, request.body);
       return {};
     }
     case 'delete': {
       const c = inContext(grants.need([[route.type, 'd']]));
+      if (c) refuseCriteriaHeader(request);
       if (c) await checkDelete(c, route.type, route.id);
       return {};
     }

@@ -1,4 +1,4 @@
-import { parseScope, parseScopes, permits, scopeNeeded, type Interaction, type ScopeContext } from './scopes';
+import { hasScope, parseScope, parseScopes, permits, scopeNeeded, type Interaction, type ScopeContext } from './scopes';
 
 const rule = (scope: string): [string, string, string] | undefined => {
   const r = parseScope(scope);
@@ -118,5 +118,18 @@ describe('scopeNeeded', () => {
   it('names the patient-level scope and its alternatives', () => {
     expect(scopeNeeded('Observation', 'c')).toBe('scope patient/Observation.c (or user/, system/) is needed to create Observation');
     expect(scopeNeeded('CarePlan', 's')).toBe('scope patient/CarePlan.s (or user/, system/) is needed to search CarePlan');
+  });
+});
+
+describe('hasScope: a scope granted as written', () => {
+  it.each<[string, readonly string[], string, boolean]>([
+    ['one of several entries', ['openid', 'fhirUser', 'launch'], 'fhirUser', true],
+    ['inside a space-separated entry', ['openid fhirUser patient/CarePlan.rs'], 'fhirUser', true],
+    ['absent', ['openid launch patient/CarePlan.rs'], 'fhirUser', false],
+    ['case matters', ['fhiruser'], 'fhirUser', false],
+    ['a prefix is not the scope', ['fhirUser.read'], 'fhirUser', false],
+    ['no scopes', [], 'fhirUser', false],
+  ])('%s', (_why, scopes, scope, expected) => {
+    expect(hasScope(scopes, scope)).toBe(expected);
   });
 });

@@ -7,7 +7,8 @@
  * `cruds` in that order (`rs`, `cud`; `rc` or `rr` are not scopes); SMART 1 scopes `.read`, `.write` and `.*`
  * mean `rs`, `cud` and `cruds`. A scope with a `?param=value` restriction is not supported here and grants
  * nothing (narrower than asked, never wider). Every other scope (openid, fhirUser, launch, launch/patient,
- * offline_access, ...) carries no resource permission and is left out.
+ * offline_access, ...) carries no resource permission and is left out of the rules; `hasScope` tells whether
+ * one was granted (`fhirUser` lets the user read their own Practitioner: src/smart/access-grant.ts).
  * See: https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html#scopes-for-requesting-fhir-resources
  */
 
@@ -41,9 +42,19 @@ export function parseScope(scope: string): ScopeRule | undefined {
   return { context: m[1] as ScopeContext, type: m[2], interactions: new Set(interactions) };
 }
 
+/** The scopes of a token, one a string (entries may themselves hold several separated by spaces). */
+function scopeList(scopes: readonly string[]): string[] {
+  return scopes.flatMap((entry) => entry.split(/\s+/)).filter((s) => s !== '');
+}
+
+/** Whether a scope (`fhirUser`, `launch`, ...) is among those granted, exactly as written. */
+export function hasScope(scopes: readonly string[], scope: string): boolean {
+  return scopeList(scopes).includes(scope);
+}
+
 /** The rules of a token's scopes (entries may themselves hold several scopes separated by spaces). */
 export function parseScopes(scopes: readonly string[]): ScopeRule[] {
-  return scopes.flatMap((entry) => entry.split(/\s+/)).flatMap((s) => parseScope(s) ?? []);
+  return scopeList(scopes).flatMap((s) => parseScope(s) ?? []);
 }
 
 /**

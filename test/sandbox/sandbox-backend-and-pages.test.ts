@@ -160,8 +160,8 @@ describe('the launcher page /sandbox', () => {
     const page = await res.text();
     expect(page).toContain('<html lang="en">');
     expect(page.match(/<h1[ >]/g)).toHaveLength(1);
-    expect(page.match(/>Open as clinician<\/button>/g)).toHaveLength(2);
-    expect(page.match(/>Open as patient<\/button>/g)).toHaveLength(2);
+    expect(page.match(/>Open as clinician<span class="visually-hidden"> for [^<]+<\/span><\/button>/g)).toHaveLength(2);
+    expect(page.match(/>Open as patient<span class="visually-hidden"> \([^<]+\)<\/span><\/button>/g)).toHaveLength(2);
     expect(page).toContain('Ben &lt;b&gt;Hale&lt;/b&gt; &amp; &quot;co&quot;');
     expect(page).not.toContain('<b>Hale</b>');
     expect(page).toContain('Dr Alex Morgan');
