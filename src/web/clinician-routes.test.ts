@@ -3,74 +3,25 @@
  * timestamps, the clock at DEMO_NOW): what it shows for a plan, and approve, edit and reject as they
  * reach the server, with every refusal leaving the server as it was.
  */
-import express from 'express';
 import type { CarePlan, Provenance, ServiceRequest } from 'fhir/r4';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { startDemoService } from '../../test/support/demo-service';
+import { CSRF, servePages, type Page } from '../../test/support/pages-server';
 import { DEMO_NOW } from '../../test/support/demo-patients';
-import { FhirClient, proposalDigest, proposeChanges } from '../client';
+import { type FhirClient, proposalDigest, proposeChanges } from '../client';
 import { EXT } from '../fhir/codes';
-import { DEMO_CLINICIAN, type RunningService } from '../server';
+import { DEMO_CLINICIAN } from '../server';
 import { Validator } from '../validation';
-import { webRoutes } from '.';
-import type { SmartContext } from './smart-context';
 
-const CSRF = 'csrf-token-of-the-test-session';
 const CLINICIAN = 'Practitioner/demo-clinician';
 
-let service: RunningService;
-let server: Server;
-let base: string;
+const pages = servePages({ validator: new Validator(), defaultUser: () => CLINICIAN });
+const { call } = pages;
 let fhir: FhirClient;
 
 beforeAll(async () => {
-  service = await startDemoService();
-  fhir = new FhirClient({ baseUrl: service.fhirBaseUrl });
+  fhir = pages.fhir;
   // The verifier's name comes from their Practitioner resource (seeded by `serve --auth`; here when missing).
-  await fhir.read('Practitioner', 'demo-clinician').catch(() => service.store?.seed([DEMO_CLINICIAN]));
-  const app = express();
-  app.set('query parser', 'simple');
-  app.use(express.urlencoded({ extended: false, limit: '16kb' }));
-  // Stands in for requireSmart: the launch's patient and user come from test headers.
-  app.use((req, res, next) => {
-    const patientId = req.get('x-test-patient');
-    const fhirUser = req.get('x-test-user');
-    if (patientId !== undefined) {
-      const smart: SmartContext = { serverUrl: service.fhirBaseUrl, patientId, scopes: [], fhir, csrfToken: CSRF, ...(fhirUser !== undefined ? { fhirUser } : {}) };
-      res.locals.smart = smart;
-    }
-    next();
-  });
-  app.use(webRoutes({ validator: new Validator(), clock: () => new Date(DEMO_NOW), offsetMinutes: () => 60 }));
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await fhir.read('Practitioner', 'demo-clinician').catch(() => pages.service.store?.seed([DEMO_CLINICIAN]));
 });
-
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await service.close();
-});
-
-interface Page {
-  status: number;
-  body: string;
-  location: string | null;
-  headers: Headers;
-}
-
-async function call(path: string, patient: string | undefined, form?: Record<string, string>, user = CLINICIAN): Promise<Page> {
-  const headers: Record<string, string> = { ...(patient !== undefined ? { 'x-test-patient': patient, 'x-test-user': user } : {}) };
-  const init: RequestInit = { headers, redirect: 'manual' };
-  if (form) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    init.method = 'POST';
-    init.body = new URLSearchParams({ csrf: CSRF, ...form }).toString();
-  }
-  const res = await fetch(`${base}${path}`, init);
-  return { status: res.status, body: await res.text(), location: res.headers.get('location'), headers: res.headers };
-}
 
 const hidden = (html: string, name: string): string => /name="([^"]+)" value="([^"]*)"/g.exec(html.slice(html.indexOf(`name="${name}"`)))?.[2] ?? '';
 const text = (html: string): string => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');

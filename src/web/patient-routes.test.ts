@@ -3,76 +3,18 @@
  * the service writing dateTimes at UTC+01:00): the forms, the Observations they store, and refusals that
  * store nothing.
  */
-import express from 'express';
 import type { Observation } from 'fhir/r4';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { startDemoService } from '../../test/support/demo-service';
-import { DEMO_NOW } from '../../test/support/demo-patients';
-import { FhirClient } from '../client';
+import { CSRF, servePages, type Page } from '../../test/support/pages-server';
 import { PROFILE } from '../fhir/codes';
-import type { RunningService } from '../server';
 import { Validator } from '../validation';
-import { staticRoutes, webRoutes } from '.';
-import type { SmartContext } from './smart-context';
 
-const CSRF = 'csrf-token-of-the-test-session';
 const validator = new Validator();
 
-let service: RunningService;
-let server: Server;
-let base: string;
-let fhir: FhirClient;
-
-beforeAll(async () => {
-  service = await startDemoService();
-  fhir = new FhirClient({ baseUrl: service.fhirBaseUrl });
-  const app = express();
-  app.set('query parser', 'simple');
-  app.use(staticRoutes());
-  app.use(express.urlencoded({ extended: false, limit: '16kb' }));
-  // Stands in for requireSmart: the launch's patient and user come from test headers.
-  app.use((req, res, next) => {
-    const patientId = req.get('x-test-patient');
-    const fhirUser = req.get('x-test-user');
-    if (patientId !== undefined) {
-      const smart: SmartContext = { serverUrl: service.fhirBaseUrl, patientId, scopes: [], fhir, csrfToken: CSRF, ...(fhirUser !== undefined ? { fhirUser } : {}) };
-      res.locals.smart = smart;
-    }
-    next();
-  });
-  app.use(webRoutes({ validator, clock: () => new Date(DEMO_NOW), offsetMinutes: () => 60 }));
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await service.close();
-});
-
-interface Page {
-  status: number;
-  body: string;
-  location: string | null;
-  headers: Headers;
-}
-
-async function call(path: string, patient: string, form?: Record<string, string>, user = `Patient/${patient}`): Promise<Page> {
-  const headers: Record<string, string> = { 'x-test-patient': patient, 'x-test-user': user };
-  const init: RequestInit = { headers, redirect: 'manual' };
-  if (form) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    init.method = 'POST';
-    init.body = new URLSearchParams({ csrf: CSRF, ...form }).toString();
-  }
-  const res = await fetch(`${base}${path}`, init);
-  return { status: res.status, body: await res.text(), location: res.headers.get('location'), headers: res.headers };
-}
+const pages = servePages({ validator, defaultUser: (patient) => `Patient/${patient}` });
+const { call } = pages;
 
 const h1 = (html: string): string | undefined => /<h1>([^<]*)<\/h1>/.exec(html)?.[1]?.replace(/&#39;/g, "'");
-const observations = (patient: string): Promise<Observation[]> => fhir.search<Observation>('Observation', { subject: `Patient/${patient}` });
+const observations = (patient: string): Promise<Observation[]> => pages.fhir.search<Observation>('Observation', { subject: `Patient/${patient}` });
 const errorsOf = (o: Observation, profile: string): string[] =>
   validator.validate(o, { profile }).issue.filter((i) => i.severity === 'error' || i.severity === 'fatal').map((i) => i.diagnostics ?? '');
 
@@ -204,7 +146,7 @@ describe('static files', () => {
     ['/static/charts.js', /^application\/javascript|^text\/javascript/],
     ['/static/chart.umd.js', /^application\/javascript|^text\/javascript/],
   ])('serves %s', async (path, type) => {
-    const res = await fetch(`${base}${path}`);
+    const res = await fetch(`${pages.base}${path}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(type);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -213,7 +155,7 @@ describe('static files', () => {
 
   it('serves nothing else from node_modules or the source folder', async () => {
     for (const path of ['/static/../package.json', '/static/chart.js', '/static/gradus.css.map', '/static/%2e%2e/routes.ts']) {
-      expect((await fetch(`${base}${path}`)).status).toBe(404);
+      expect((await fetch(`${pages.base}${path}`)).status).toBe(404);
     }
   });
 });

@@ -5,9 +5,8 @@
  * checking in with the keyboard alone; the clinician and patient pages at 360x740 (screenshots, no sideways
  * scrolling). Screenshots: test-output/screenshots/.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expectAccessible, horizontalOverflow, launchBrowser, newContext, PHONE, screenshot, watchProblems } from '../support/browser';
-import { startAuthService, type AuthService } from '../support/auth-service';
+import type { Page } from 'playwright-core';
+import { expectAccessible, horizontalOverflow, PHONE, screenshot, watchProblems } from '../support/browser';
 import { demoStory } from './fhir-check';
 import {
   APPROVED,
@@ -29,6 +28,7 @@ import {
   waitForChartDrawn,
   type Focused,
 } from './pages';
+import { useBrowserAndService } from './setup';
 
 jest.setTimeout(180_000);
 
@@ -47,27 +47,8 @@ const CHECK_IN_VALUES: Record<string, string> = {
   'Confidence to move (0-10)': '6',
 };
 
-let service: AuthService;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser(); // first, so afterAll closes it even when the service does not start
-  service = await startAuthService();
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
-
-async function freshPage(viewport?: { width: number; height: number }): Promise<Page> {
-  const context = await newContext(browser, viewport ? { viewport } : {});
-  contexts.push(context);
-  return context.newPage();
-}
+const e2e = useBrowserAndService();
+const { freshPage } = e2e;
 
 /** lang="en", a title, one main, one h1 (and axe). */
 async function expectSkeleton(page: Page, what: string): Promise<void> {
@@ -98,10 +79,10 @@ function unlabelled(page: Page): Promise<string[]> {
 
 test('the sandbox launcher and sign-in page pass axe', async () => {
   const page = await freshPage();
-  await openLauncher(page, service);
+  await openLauncher(page, e2e.service);
   await screenshot(page, 'sandbox-launcher');
   await expectSkeleton(page, 'the launcher');
-  await startPatientLaunch(page, service, patientStory);
+  await startPatientLaunch(page, e2e.service, patientStory);
   await expectH1(page, SIGN_IN_TITLE);
   await expectSkeleton(page, 'the sign-in page');
   expect(await unlabelled(page)).toEqual([]);
@@ -110,7 +91,7 @@ test('the sandbox launcher and sign-in page pass axe', async () => {
 test('the clinician page passes axe, labels every control, and approves with Tab and Enter alone', async () => {
   const page = await freshPage();
   const problems = watchProblems(page);
-  await ehrLaunchAsClinician(page, service, clinicianStory);
+  await ehrLaunchAsClinician(page, e2e.service, clinicianStory);
   await waitForChartDrawn(page);
   await expectSkeleton(page, 'the clinician page');
   await expectSkipLink(page, 'the clinician page');
@@ -140,7 +121,7 @@ async function typeInto(page: Page, f: Focused, value: string): Promise<void> {
 
 test('the patient page passes axe, labels every named field, and saves a check-in with the keyboard alone', async () => {
   const page = await freshPage();
-  await patientLaunch(page, service, patientStory);
+  await patientLaunch(page, e2e.service, patientStory);
   await expectSkeleton(page, 'the patient page');
   await expectSkipLink(page, 'the patient page');
   expect(await unlabelled(page)).toEqual([]);
@@ -169,13 +150,13 @@ test('the patient page passes axe, labels every named field, and saves a check-i
 
 test('error pages pass axe: "Launch failed", "Sign in needed", "Not allowed"', async () => {
   const failed = await freshPage();
-  await failed.goto(`${service.url}/callback?code=forged-code&state=forged-state`);
+  await failed.goto(`${e2e.service.url}/callback?code=forged-code&state=forged-state`);
   await expectH1(failed, LAUNCH_FAILED);
   await expectSkeleton(failed, 'the "Launch failed" page');
   await expectSkipLink(failed, 'the "Launch failed" page');
 
   const needed = await freshPage();
-  const response = await needed.goto(`${service.url}/app`);
+  const response = await needed.goto(`${e2e.service.url}/app`);
   if (response?.status() === 401) {
     await expectH1(needed, SIGN_IN_NEEDED);
     await expectSkeleton(needed, 'the "Sign in needed" page');
@@ -183,8 +164,8 @@ test('error pages pass axe: "Launch failed", "Sign in needed", "Not allowed"', a
   }
 
   const refused = await freshPage();
-  await ehrLaunchAsClinician(refused, service, clinicianStory);
-  await refused.goto(`${service.url}/app/plans/${otherStory.planId}`);
+  await ehrLaunchAsClinician(refused, e2e.service, clinicianStory);
+  await refused.goto(`${e2e.service.url}/app/plans/${otherStory.planId}`);
   await expectH1(refused, NOT_ALLOWED);
   await expectSkeleton(refused, 'the "Not allowed" page');
   await expectSkipLink(refused, 'the "Not allowed" page');
@@ -193,14 +174,14 @@ test('error pages pass axe: "Launch failed", "Sign in needed", "Not allowed"', a
 
 test('at 360x740 the clinician and the patient page fit the screen (screenshots) and pass axe', async () => {
   const clinician = await freshPage(PHONE);
-  await ehrLaunchAsClinician(clinician, service, otherStory);
+  await ehrLaunchAsClinician(clinician, e2e.service, otherStory);
   await waitForChartDrawn(clinician);
   await screenshot(clinician, 'clinician-plan-360x740');
   expect(`clinician page overflows by ${await horizontalOverflow(clinician)} px`).toBe('clinician page overflows by 0 px');
   await expectAccessible(clinician, 'the clinician page at 360 px');
 
   const patient = await freshPage(PHONE);
-  await patientLaunch(patient, service, patientStory);
+  await patientLaunch(patient, e2e.service, patientStory);
   await screenshot(patient, 'patient-check-in-360x740');
   expect(`patient page overflows by ${await horizontalOverflow(patient)} px`).toBe('patient page overflows by 0 px');
   await expectAccessible(patient, 'the patient page at 360 px');

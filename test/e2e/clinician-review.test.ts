@@ -4,9 +4,7 @@
  * plan back with the clinician as the Provenance's verifier; an edited dose is what the new order carries, and
  * an invalid one is refused beside its field with nothing written. Screenshots: test-output/screenshots/.
  */
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newContext, screenshot, watchProblems } from '../support/browser';
-import { startAuthService, type AuthService } from '../support/auth-service';
+import { screenshot, watchProblems } from '../support/browser';
 import { demoStory, doseOf, listedOrder, planState, provenancesOf, verifiedByClinician } from './fhir-check';
 import { violations } from '../support/plan-state';
 import {
@@ -26,31 +24,22 @@ import {
   tableAfter,
   waitForChartDrawn,
 } from './pages';
+import { useBrowserAndService } from './setup';
 
 jest.setTimeout(180_000);
 
 const progressing = demoStory('progressing'); // Amara Okafor: sit-to-stand meets 2-for-2
 const strict = demoStory('strict-policy'); // Tomasz Kowalski: glute-bridge 5 -> 5.5 kg proposed
 
-let service: AuthService;
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser(); // first, so afterAll closes it even when the service does not start
-  service = await startAuthService();
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const e2e = useBrowserAndService();
+const { freshPage } = e2e;
 
 test('EHR launch as clinician -> plan, chart and proposals -> Approve -> new plan version and a Provenance naming the clinician', async () => {
-  const before = await planState(service, progressing.planId);
-  const context = await newContext(browser);
-  const page = await context.newPage();
+  const before = await planState(e2e.service, progressing.planId);
+  const page = await freshPage();
   const problems = watchProblems(page);
 
-  await ehrLaunchAsClinician(page, service, progressing);
+  await ehrLaunchAsClinician(page, e2e.service, progressing);
   for (const h2 of ['Plan', 'Progress over time', 'Adherence per week', 'Proposed changes']) {
     expect(`${h2}: ${await heading2(page, h2).count()}`).toBe(`${h2}: 1`);
   }
@@ -81,7 +70,7 @@ test('EHR launch as clinician -> plan, chart and proposals -> Approve -> new pla
   await expectStatus(page, APPROVED);
   await screenshot(page, 'clinician-plan-progressing-approved');
 
-  const after = await planState(service, progressing.planId);
+  const after = await planState(e2e.service, progressing.planId);
   expect(after.planVersions).toBeGreaterThan(before.planVersions);
   expect(violations(after)).toEqual([]);
   const wasSitToStand = listedOrder(before, 'sit-to-stand');
@@ -91,7 +80,7 @@ test('EHR launch as clinician -> plan, chart and proposals -> Approve -> new pla
   expect(doseOf(nowSitToStand!)).not.toEqual(doseOf(wasSitToStand!));
 
   // The approval's Provenances (on the new orders, per the IG) name the clinician as verifier.
-  const onNewOrder = await provenancesOf(service, `ServiceRequest/${nowSitToStand?.id ?? '?'}`);
+  const onNewOrder = await provenancesOf(e2e.service, `ServiceRequest/${nowSitToStand?.id ?? '?'}`);
   expect(onNewOrder.length).toBeGreaterThan(0);
   expect(onNewOrder.every(verifiedByClinician)).toBe(true);
   const written = after.provenances.filter((p) => !before.provenances.some((q) => q.id === p.id));
@@ -99,17 +88,16 @@ test('EHR launch as clinician -> plan, chart and proposals -> Approve -> new pla
   expect(written.filter((p) => !verifiedByClinician(p)).map((p) => p.id)).toEqual([]);
 
   expect(problems.errors).toEqual([]);
-  await context.close();
+  await page.context().close();
 });
 
 test('Edit dose: an invalid value is refused beside its field and writes nothing; a valid edit is the dose of the new order', async () => {
-  const before = await planState(service, strict.planId);
+  const before = await planState(e2e.service, strict.planId);
   const oldOrder = listedOrder(before, 'glute-bridge');
   expect(oldOrder?.id).toBeDefined();
-  const context = await newContext(browser);
-  const page = await context.newPage();
+  const page = await freshPage();
   const problems = watchProblems(page);
-  await ehrLaunchAsClinician(page, service, strict);
+  await ehrLaunchAsClinician(page, e2e.service, strict);
 
   // The edit form of the weighted order (the only one with a load): Sets, Reps, Load (kg).
   const editForm = () => formWith(page, 'Save edited dose').filter({ has: page.getByLabel('Load (kg)', { exact: true }) }).first();
@@ -138,7 +126,7 @@ test('Edit dose: an invalid value is refused beside its field and writes nothing
     const message = await expectFieldError(editForm().getByLabel('Sets', { exact: true }));
     expect(message).toMatch(/\w/);
     await screenshot(page, `clinician-edit-dose-invalid-sets-${value}`);
-    const unchanged = await planState(service, strict.planId);
+    const unchanged = await planState(e2e.service, strict.planId);
     expect(unchanged.planVersions).toBe(before.planVersions);
     expect(unchanged.orders.length).toBe(before.orders.length);
   }
@@ -162,7 +150,7 @@ test('Edit dose: an invalid value is refused beside its field and writes nothing
   await expectStatus(page, APPROVED);
   await screenshot(page, 'clinician-edit-dose-saved');
 
-  const after = await planState(service, strict.planId);
+  const after = await planState(e2e.service, strict.planId);
   expect(after.planVersions).toBeGreaterThan(before.planVersions);
   expect(violations(after)).toEqual([]);
   const newOrder = listedOrder(after, 'glute-bridge');
@@ -170,10 +158,10 @@ test('Edit dose: an invalid value is refused beside its field and writes nothing
   expect(newOrder?.id).not.toBe(oldOrder?.id);
   expect(newOrder?.replaces?.map((r) => r.reference)).toContainEqual(expect.stringMatching(new RegExp(`ServiceRequest/${oldOrder?.id ?? '?'}$`)));
   expect(doseOf(newOrder!)).toMatchObject({ sets: edited.sets, reps: edited.reps, load: edited.load });
-  const onEdited = await provenancesOf(service, `ServiceRequest/${newOrder?.id ?? '?'}`);
+  const onEdited = await provenancesOf(e2e.service, `ServiceRequest/${newOrder?.id ?? '?'}`);
   expect(onEdited.length).toBeGreaterThan(0);
   expect(onEdited.every(verifiedByClinician)).toBe(true);
 
   expect(problems.errors).toEqual([]);
-  await context.close();
+  await page.context().close();
 });

@@ -4,9 +4,8 @@
  * browser's code), a denied sign-in and an iss that is not this FHIR server; each leaves no session behind.
  * /callback is reached by the authorization server's redirect, so it is intercepted with the DevTools protocol.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newContext, screenshot } from '../support/browser';
-import { startAuthService, type AuthService } from '../support/auth-service';
+import type { Page } from 'playwright-core';
+import { screenshot } from '../support/browser';
 import { demoStory } from './fhir-check';
 import {
   decide,
@@ -19,32 +18,14 @@ import {
   startEhrLaunch,
   startPatientLaunch,
 } from './pages';
+import { useBrowserAndService } from './setup';
 
 jest.setTimeout(180_000);
 
 const patientA = demoStory('deload-week'); // Elif Yilmaz
 
-let service: AuthService;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser(); // first, so afterAll closes it even when the service does not start
-  service = await startAuthService();
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
-
-async function freshPage(): Promise<Page> {
-  const context = await newContext(browser);
-  contexts.push(context);
-  return context.newPage();
-}
+const e2e = useBrowserAndService();
+const { freshPage } = e2e;
 
 const isCallback = (url: URL): boolean => url.pathname === '/callback';
 
@@ -59,7 +40,7 @@ function callbackStatuses(page: Page): number[] {
 
 /** After a failed launch the context has no session: its pages are refused. */
 async function expectNoSessionAfter(page: Page): Promise<void> {
-  await expectNoAccess(page, service, '/app');
+  await expectNoAccess(page, e2e.service, '/app');
 }
 
 test('control: intercepting /callback without changing it leaves the launch intact', async () => {
@@ -69,7 +50,7 @@ test('control: intercepting /callback without changing it leaves the launch inta
     seen = url.toString();
     return url;
   });
-  await ehrLaunchAsClinician(page, service, patientA);
+  await ehrLaunchAsClinician(page, e2e.service, patientA);
   expect(seen).toMatch(/[?&]state=/);
 });
 
@@ -80,7 +61,7 @@ test('a forged state on /callback', async () => {
     url.searchParams.set('state', 'forged-state-0123456789abcdef');
     return url;
   });
-  await startEhrLaunch(page, service, patientA);
+  await startEhrLaunch(page, e2e.service, patientA);
   await expectH1(page, LAUNCH_FAILED);
   expect(statuses.length).toBeGreaterThan(0);
   expect(statuses.every((s) => s >= 400 && s < 500)).toBe(true);
@@ -94,7 +75,7 @@ test('a replayed callback URL, in the same browser and in another', async () => 
   page.on('request', (r) => {
     if (r.isNavigationRequest() && isCallback(new URL(r.url())) && callback === undefined) callback = r.url();
   });
-  await ehrLaunchAsClinician(page, service, patientA);
+  await ehrLaunchAsClinician(page, e2e.service, patientA);
   expect(callback).toMatch(/[?&]code=.*[?&]state=|[?&]state=.*[?&]code=/);
 
   await page.goto(callback!);
@@ -114,7 +95,7 @@ test("a wrong PKCE verifier: browser A's code delivered to browser B's callback 
     callbackA = url.toString();
     return 'hold';
   });
-  await startEhrLaunch(pageA, service, patientA);
+  await startEhrLaunch(pageA, e2e.service, patientA);
   const codeA = new URL(callbackA ?? 'http://x/').searchParams.get('code');
   expect(codeA).toMatch(/\S/);
 
@@ -128,7 +109,7 @@ test("a wrong PKCE verifier: browser A's code delivered to browser B's callback 
     url.searchParams.set('code', codeA ?? '');
     return url;
   });
-  await startEhrLaunch(pageB, service, patientA);
+  await startEhrLaunch(pageB, e2e.service, patientA);
   expect(stateB).toMatch(/\S/);
   expect(codeB).not.toBe(codeA);
   await expectH1(pageB, LAUNCH_FAILED);
@@ -145,20 +126,20 @@ test("a wrong PKCE verifier: browser A's code delivered to browser B's callback 
 
 test('Deny on the sandbox sign-in page', async () => {
   const page = await freshPage();
-  await startPatientLaunch(page, service, patientA);
+  await startPatientLaunch(page, e2e.service, patientA);
   await decide(page, 'Deny');
   await expectH1(page, LAUNCH_FAILED);
   await screenshot(page, 'error-launch-failed-denied');
-  await expectNoAccess(page, service, '/me');
+  await expectNoAccess(page, e2e.service, '/me');
 });
 
 test('an iss that is not this FHIR server (never followed)', async () => {
   const page = await freshPage();
   const outside: string[] = [];
   page.on('request', (r) => {
-    if (new URL(r.url()).origin !== new URL(service.url).origin) outside.push(r.url());
+    if (new URL(r.url()).origin !== new URL(e2e.service.url).origin) outside.push(r.url());
   });
-  const response = await page.goto(`${service.url}/launch?iss=${encodeURIComponent('https://fhir.example.org/r4')}&launch=abc`);
+  const response = await page.goto(`${e2e.service.url}/launch?iss=${encodeURIComponent('https://fhir.example.org/r4')}&launch=abc`);
   expect(response?.status()).toBe(400);
   await expectH1(page, LAUNCH_FAILED);
   expect(outside).toEqual([]);

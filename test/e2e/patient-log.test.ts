@@ -5,9 +5,8 @@
  * with nothing written. Screenshots: test-output/screenshots/.
  */
 import type { Observation } from 'fhir/r4';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, newContext, screenshot, watchProblems } from '../support/browser';
-import { startAuthService, type AuthService } from '../support/auth-service';
+import type { Locator, Page } from 'playwright-core';
+import { screenshot, watchProblems } from '../support/browser';
 import { hasErrors } from '../../src/fhir/outcome';
 import { validate } from '../../src/validation';
 import { demoStory, observationsOf } from './fhir-check';
@@ -31,6 +30,7 @@ import {
   startPatientLaunch,
   submit,
 } from './pages';
+import { useBrowserAndService } from './setup';
 
 jest.setTimeout(180_000);
 
@@ -50,17 +50,8 @@ const CHECK_IN = {
 };
 const SESSION = { 'Duration (min)': '22', 'Exertion (0-10)': '8', 'Pain during (0-10)': '3', 'Pain after (0-10)': '4' };
 
-let service: AuthService;
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser(); // first, so afterAll closes it even when the service does not start
-  service = await startAuthService();
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const e2e = useBrowserAndService();
+const { freshPage } = e2e;
 
 async function fill(form: Locator, values: Record<string, string>): Promise<void> {
   for (const [label, value] of Object.entries(values)) await setField(form.getByLabel(label, { exact: true }), value);
@@ -87,12 +78,11 @@ function column(table: { headers: string[]; rows: string[][] }, header: RegExp):
 const asNumber = (cell: string): number => Number((/-?\d+(\.\d+)?/.exec(cell) ?? ['NaN'])[0]);
 
 test("standalone patient launch -> sign-in (Allow) -> today's check-in and a session saved -> the clinician's chart shows them", async () => {
-  const before = await observationsOf(service, jonas.patientId);
-  const context = await newContext(browser);
-  const page = await context.newPage();
+  const before = await observationsOf(e2e.service, jonas.patientId);
+  const page = await freshPage();
   const problems = watchProblems(page);
 
-  await startPatientLaunch(page, service, jonas);
+  await startPatientLaunch(page, e2e.service, jonas);
   // The launcher's choice is preselected (a non-secret hint); choosing it again changes nothing.
   expect(await chosenDemoUser(page)).toContain(jonas.name);
   await screenshot(page, 'sandbox-sign-in');
@@ -119,7 +109,7 @@ test("standalone patient launch -> sign-in (Allow) -> today's check-in and a ses
   expect(problems.errors).toEqual([]);
 
   // On the server: new Observations about Jonas, each valid against the profiles it claims.
-  const after = await observationsOf(service, jonas.patientId);
+  const after = await observationsOf(e2e.service, jonas.patientId);
   const known = new Set(before.map((o) => o.id));
   const added: Observation[] = after.filter((o) => !known.has(o.id));
   expect(added.length).toBeGreaterThanOrEqual(2);
@@ -130,8 +120,8 @@ test("standalone patient launch -> sign-in (Allow) -> today's check-in and a ses
   }
 
   // The clinician, in another browser context, sees today's values in the chart's data table.
-  const clinician = await (await newContext(browser)).newPage();
-  await ehrLaunchAsClinician(clinician, service, jonas);
+  const clinician = await freshPage();
+  await ehrLaunchAsClinician(clinician, e2e.service, jonas);
   const table = await readTable(await chartDataTable(clinician));
   await screenshot(clinician, 'clinician-chart-after-patient-log');
   const pain = column(table, /pain/i);
@@ -142,13 +132,13 @@ test("standalone patient launch -> sign-in (Allow) -> today's check-in and a ses
   expect(table.rows.some((row) => asNumber(exertion(row)) === 8)).toBe(true);
 
   await clinician.context().close();
-  await context.close();
+  await page.context().close();
 });
 
 /** Opens Grace's patient page in a fresh context. */
 async function gracePage(): Promise<Page> {
-  const page = await (await newContext(browser)).newPage();
-  await patientLaunch(page, service, grace);
+  const page = await freshPage();
+  await patientLaunch(page, e2e.service, grace);
   return page;
 }
 
@@ -157,7 +147,7 @@ test.each([
   ['Pain now (0-10)', 'abc'],
   ['Sleep (hours)', '-1'],
 ])('an invalid check-in (%s = %s) is refused beside its field and nothing is written', async (label, value) => {
-  const before = await observationsOf(service, grace.patientId);
+  const before = await observationsOf(e2e.service, grace.patientId);
   const page = await gracePage();
   const form = formWith(page, 'Save check-in');
   await fill(form, CHECK_IN);
@@ -170,12 +160,12 @@ test.each([
   expect(first).toBeLessThan(500);
   expect(await expectFieldError(formWith(page, 'Save check-in').getByLabel(label, { exact: true }))).toMatch(/\w/);
   await screenshot(page, `patient-check-in-invalid-${label.replace(/\W+/g, '-')}-${value}`);
-  expect((await observationsOf(service, grace.patientId)).length).toBe(before.length);
+  expect((await observationsOf(e2e.service, grace.patientId)).length).toBe(before.length);
   await page.context().close();
 });
 
 test('an invalid session (Exertion = 12) is refused beside its field and nothing is written', async () => {
-  const before = await observationsOf(service, grace.patientId);
+  const before = await observationsOf(e2e.service, grace.patientId);
   const page = await gracePage();
   const form = formWith(page, 'Save session');
   await chooseExercise(form, /walk/i);
@@ -186,6 +176,6 @@ test('an invalid session (Exertion = 12) is refused beside its field and nothing
   expect(first).toBeLessThan(500);
   expect(await expectFieldError(formWith(page, 'Save session').getByLabel('Exertion (0-10)', { exact: true }))).toMatch(/\w/);
   await screenshot(page, 'patient-session-invalid-exertion');
-  expect((await observationsOf(service, grace.patientId)).length).toBe(before.length);
+  expect((await observationsOf(e2e.service, grace.patientId)).length).toBe(before.length);
   await page.context().close();
 });

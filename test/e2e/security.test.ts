@@ -4,9 +4,8 @@
  * refresh of an expired token, and bearer tokens on /fhir. Failed launches: launch-failures.test.ts.
  * Patient-token scoping on /fhir (a page never hands out its token) is tested at the HTTP level elsewhere.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newContext, screenshot } from '../support/browser';
-import { startAuthService, type AuthService } from '../support/auth-service';
+import { screenshot } from '../support/browser';
+import { startAuthService } from '../support/auth-service';
 import { backendToken, CLINICIAN, demoStory, observationsOf, planState } from './fhir-check';
 import {
   csrfOf,
@@ -24,6 +23,7 @@ import {
   submit,
   tamperCsrf,
 } from './pages';
+import { useBrowserAndService } from './setup';
 
 jest.setTimeout(180_000);
 
@@ -34,52 +34,33 @@ const csrfPatient = demoStory('red-flag'); // Farid Haddad
 const revoked = demoStory('holding'); // Bernhard Vogel
 const refreshed = demoStory('baseline'); // Grace Mensah
 
-let service: AuthService;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser(); // first, so afterAll closes it even when the service does not start
-  service = await startAuthService();
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
-
-async function freshPage(): Promise<Page> {
-  const context = await newContext(browser);
-  contexts.push(context);
-  return context.newPage();
-}
+const e2e = useBrowserAndService();
+const { freshPage } = e2e;
 
 describe('without a session', () => {
   test.each(['/app', `/app/plans/${patientA.planId}`, '/me'])('GET %s gives 401 "Sign in needed" or a redirect to a launch', async (path) => {
     const page = await freshPage();
-    await expectNoAccess(page, service, path);
+    await expectNoAccess(page, e2e.service, path);
     await screenshot(page, `error-no-session-${path.replace(/\W+/g, '-')}`);
   });
 
   test('POSTs to the approve and check-in forms are refused and write nothing', async () => {
-    const plan = await planState(service, patientA.planId);
-    const observations = await observationsOf(service, patientA.patientId);
+    const plan = await planState(e2e.service, patientA.planId);
+    const observations = await observationsOf(e2e.service, patientA.patientId);
     const page = await freshPage();
-    const origin = { origin: service.url };
-    const approve = await page.request.post(`${service.url}/app/plans/${patientA.planId}/approve`, { form: { csrf: 'x' }, headers: origin, maxRedirects: 0 });
-    const checkIn = await page.request.post(`${service.url}/me/check-in`, { form: { csrf: 'x', pain: '3' }, headers: origin, maxRedirects: 0 });
+    const origin = { origin: e2e.service.url };
+    const approve = await page.request.post(`${e2e.service.url}/app/plans/${patientA.planId}/approve`, { form: { csrf: 'x' }, headers: origin, maxRedirects: 0 });
+    const checkIn = await page.request.post(`${e2e.service.url}/me/check-in`, { form: { csrf: 'x', pain: '3' }, headers: origin, maxRedirects: 0 });
     for (const r of [approve, checkIn]) expect([302, 303, 401, 403]).toContain(r.status());
-    expect((await planState(service, patientA.planId)).planVersions).toBe(plan.planVersions);
-    expect((await observationsOf(service, patientA.patientId)).length).toBe(observations.length);
+    expect((await planState(e2e.service, patientA.planId)).planVersions).toBe(plan.planVersions);
+    expect((await observationsOf(e2e.service, patientA.patientId)).length).toBe(observations.length);
   });
 });
 
 test("a clinician launched for patient A is refused patient B's plan (403 \"Not allowed\"), to read and to approve", async () => {
-  const before = await planState(service, patientB.planId);
+  const before = await planState(e2e.service, patientB.planId);
   const page = await freshPage();
-  await ehrLaunchAsClinician(page, service, patientA);
+  await ehrLaunchAsClinician(page, e2e.service, patientA);
   const approveForm = formWith(page, 'Approve changes');
   await csrfOf(approveForm);
 
@@ -90,9 +71,9 @@ test("a clinician launched for patient A is refused patient B's plan (403 \"Not 
   const posted = await submit(page, () => page.getByRole('button', { name: 'Approve changes', exact: true }).click());
   expect(posted.first).toBe(403);
   await expectH1(page, NOT_ALLOWED);
-  expect((await planState(service, patientB.planId)).planVersions).toBe(before.planVersions);
+  expect((await planState(e2e.service, patientB.planId)).planVersions).toBe(before.planVersions);
 
-  const response = await page.goto(`${service.url}/app/plans/${patientB.planId}`);
+  const response = await page.goto(`${e2e.service.url}/app/plans/${patientB.planId}`);
   expect(response?.status()).toBe(403);
   await expectH1(page, NOT_ALLOWED);
   expect(await page.content()).not.toContain(patientB.name);
@@ -105,8 +86,8 @@ describe('a patient session stays within its own record', () => {
 
   test("another patient's plan page is refused", async () => {
     const page = await freshPage();
-    await patientLaunch(page, service, me);
-    const response = await page.goto(`${service.url}/app/plans/${other.planId}`);
+    await patientLaunch(page, e2e.service, me);
+    const response = await page.goto(`${e2e.service.url}/app/plans/${other.planId}`);
     expect([401, 403]).toContain(response?.status());
     expect([[NOT_ALLOWED], [SIGN_IN_NEEDED]]).toContainEqual(await h1s(page));
     expect(await page.content()).not.toContain(other.name);
@@ -114,20 +95,20 @@ describe('a patient session stays within its own record', () => {
   });
 
   test("the clinician's approve is refused for the patient's own plan, and nothing is written", async () => {
-    const before = await planState(service, me.planId);
+    const before = await planState(e2e.service, me.planId);
     const page = await freshPage();
-    await patientLaunch(page, service, me);
+    await patientLaunch(page, e2e.service, me);
     const csrf = await csrfOf(formWith(page, 'Save check-in'));
-    const response = await page.request.post(`${service.url}/app/plans/${me.planId}/approve`, { form: { csrf }, headers: { origin: service.url }, maxRedirects: 0 });
+    const response = await page.request.post(`${e2e.service.url}/app/plans/${me.planId}/approve`, { form: { csrf }, headers: { origin: e2e.service.url }, maxRedirects: 0 });
     expect([401, 403]).toContain(response.status());
-    expect((await planState(service, me.planId)).planVersions).toBe(before.planVersions);
+    expect((await planState(e2e.service, me.planId)).planVersions).toBe(before.planVersions);
   });
 
   test('a check-in form given fields naming another patient writes to the launch patient only', async () => {
-    const mine = await observationsOf(service, me.patientId);
-    const theirs = await observationsOf(service, other.patientId);
+    const mine = await observationsOf(e2e.service, me.patientId);
+    const theirs = await observationsOf(e2e.service, other.patientId);
     const page = await freshPage();
-    await patientLaunch(page, service, me);
+    await patientLaunch(page, e2e.service, me);
     const form = formWith(page, 'Save check-in');
     await form.evaluate(
       (f: { ownerDocument: { createElement(t: string): { type: string; name: string; value: string } }; appendChild(n: unknown): void }, id: string) => {
@@ -145,36 +126,36 @@ describe('a patient session stays within its own record', () => {
     await form.getByLabel('Fatigue (0-10)', { exact: true }).fill('3');
     await submit(page, () => form.getByRole('button', { name: 'Save check-in', exact: true }).click());
     await expectStatus(page, 'Check-in saved');
-    expect((await observationsOf(service, other.patientId)).length).toBe(theirs.length);
-    expect((await observationsOf(service, me.patientId)).length).toBe(mine.length + 1);
+    expect((await observationsOf(e2e.service, other.patientId)).length).toBe(theirs.length);
+    expect((await observationsOf(e2e.service, me.patientId)).length).toBe(mine.length + 1);
   });
 });
 
 test('signing out (POST /logout) ends the session', async () => {
   const page = await freshPage();
-  await ehrLaunchAsClinician(page, service, patientA);
+  await ehrLaunchAsClinician(page, e2e.service, patientA);
   const logout = page.locator('form[action$="/logout"]');
   expect(await logout.count()).toBe(1);
   expect(await csrfOf(logout)).toMatch(/\S/);
   await submit(page, () => logout.getByRole('button').click());
   await screenshot(page, 'signed-out');
-  await expectNoAccess(page, service, `/app/plans/${patientA.planId}`);
+  await expectNoAccess(page, e2e.service, `/app/plans/${patientA.planId}`);
 });
 
 describe('CSRF: the approve and check-in forms refuse a missing, wrong or foreign csrf field (403) and write nothing', () => {
   /** The csrf value of another live session's form of the same kind. */
   async function foreignCsrf(kind: 'clinician' | 'patient'): Promise<string> {
     const page = await freshPage();
-    if (kind === 'clinician') await ehrLaunchAsClinician(page, service, csrfClinician);
-    else await patientLaunch(page, service, csrfPatient);
+    if (kind === 'clinician') await ehrLaunchAsClinician(page, e2e.service, csrfClinician);
+    else await patientLaunch(page, e2e.service, csrfPatient);
     return csrfOf(formWith(page, kind === 'clinician' ? 'Approve changes' : 'Save check-in'));
   }
 
   test.each(['missing', 'wrong', 'foreign'] as const)('approve with a %s csrf', async (variant) => {
     const value = variant === 'missing' ? undefined : variant === 'wrong' ? 'not-the-session-token' : await foreignCsrf('clinician');
-    const before = await planState(service, csrfClinician.planId);
+    const before = await planState(e2e.service, csrfClinician.planId);
     const page = await freshPage();
-    await ehrLaunchAsClinician(page, service, csrfClinician);
+    await ehrLaunchAsClinician(page, e2e.service, csrfClinician);
     const form = formWith(page, 'Approve changes');
     expect(await csrfOf(form)).not.toBe(value);
     await tamperCsrf(form, value);
@@ -182,14 +163,14 @@ describe('CSRF: the approve and check-in forms refuse a missing, wrong or foreig
     expect(posted.first).toBe(403);
     expect(await h1s(page)).toEqual([NOT_ALLOWED]);
     if (variant === 'missing') await screenshot(page, 'error-not-allowed-csrf');
-    expect((await planState(service, csrfClinician.planId)).planVersions).toBe(before.planVersions);
+    expect((await planState(e2e.service, csrfClinician.planId)).planVersions).toBe(before.planVersions);
   });
 
   test.each(['missing', 'wrong', 'foreign'] as const)('check-in with a %s csrf', async (variant) => {
     const value = variant === 'missing' ? undefined : variant === 'wrong' ? 'not-the-session-token' : await foreignCsrf('patient');
-    const before = await observationsOf(service, csrfPatient.patientId);
+    const before = await observationsOf(e2e.service, csrfPatient.patientId);
     const page = await freshPage();
-    await patientLaunch(page, service, csrfPatient);
+    await patientLaunch(page, e2e.service, csrfPatient);
     const form = formWith(page, 'Save check-in');
     expect(await csrfOf(form)).not.toBe(value);
     await form.getByLabel('Pain now (0-10)', { exact: true }).fill('4');
@@ -198,7 +179,7 @@ describe('CSRF: the approve and check-in forms refuse a missing, wrong or foreig
     const posted = await submit(page, () => form.getByRole('button', { name: 'Save check-in', exact: true }).click());
     expect(posted.first).toBe(403);
     expect(await h1s(page)).toEqual([NOT_ALLOWED]);
-    expect((await observationsOf(service, csrfPatient.patientId)).length).toBe(before.length);
+    expect((await observationsOf(e2e.service, csrfPatient.patientId)).length).toBe(before.length);
   });
 });
 
@@ -207,11 +188,11 @@ test('the session cookie is HttpOnly and SameSite, renewed at /callback, and no 
   const context = page.context();
   let beforeCallback: string | undefined;
   await interceptCallback(page, async (url) => {
-    beforeCallback = (await context.cookies(service.url)).find((c) => c.name === 'gradus_session')?.value;
+    beforeCallback = (await context.cookies(e2e.service.url)).find((c) => c.name === 'gradus_session')?.value;
     return url;
   });
-  await ehrLaunchAsClinician(page, service, patientA);
-  const cookies = await context.cookies(service.url);
+  await ehrLaunchAsClinician(page, e2e.service, patientA);
+  const cookies = await context.cookies(e2e.service.url);
   const session = cookies.find((c) => c.name === 'gradus_session');
   expect(session ? 'gradus_session' : `no gradus_session among ${cookies.map((c) => c.name).join(', ')}`).toBe('gradus_session');
   expect(session?.httpOnly).toBe(true);
@@ -230,10 +211,10 @@ test('the session cookie is HttpOnly and SameSite, renewed at /callback, and no 
 
 test('revocation: after POST /sandbox/revoke for the clinician, a reload ends the session ("Sign in needed")', async () => {
   const page = await freshPage();
-  await ehrLaunchAsClinician(page, service, revoked);
-  const response = await fetch(`${service.url}/sandbox/revoke`, {
+  await ehrLaunchAsClinician(page, e2e.service, revoked);
+  const response = await fetch(`${e2e.service.url}/sandbox/revoke`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: service.url },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: e2e.service.url },
     body: new URLSearchParams({ user: CLINICIAN }).toString(),
     redirect: 'manual',
   });
@@ -265,7 +246,7 @@ test('refresh: with 2-second access tokens, a reload 4 s after the launch still 
 // (checked above), so a browser test cannot hold one. Another engineer's HTTP-level tests cover it.
 describe('/fhir with bearer tokens', () => {
   const read = (path: string, token?: string): Promise<Response> =>
-    fetch(`${service.fhirBaseUrl}/${path}`, { headers: { accept: 'application/fhir+json', ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}) } });
+    fetch(`${e2e.service.fhirBaseUrl}/${path}`, { headers: { accept: 'application/fhir+json', ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}) } });
 
   test.each([
     ['no token', undefined],
@@ -274,7 +255,7 @@ describe('/fhir with bearer tokens', () => {
     const response = await read(`CarePlan/${patientA.planId}`, token);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate') ?? '').toMatch(/^Bearer\b/);
-    const progress = await fetch(`${service.fhirBaseUrl}/CarePlan/${patientA.planId}/$progress?dryRun=true`, {
+    const progress = await fetch(`${e2e.service.fhirBaseUrl}/CarePlan/${patientA.planId}/$progress?dryRun=true`, {
       method: 'POST',
       headers: { accept: 'application/fhir+json', ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}) },
     });
@@ -282,7 +263,7 @@ describe('/fhir with bearer tokens', () => {
   });
 
   test('the backend token reads the plan; discovery is public', async () => {
-    const response = await read(`CarePlan/${patientA.planId}`, await backendToken(service));
+    const response = await read(`CarePlan/${patientA.planId}`, await backendToken(e2e.service));
     expect(response.status).toBe(200);
     expect(((await response.json()) as { id?: string }).id).toBe(patientA.planId);
     expect((await read('metadata')).status).toBe(200);
