@@ -72,6 +72,7 @@ function verifierAgent(verifier: Verifier): Provenance['agent'][number] {
 
 const DOSE_FIELDS = ['sets', 'reps', 'load', 'duration'] as const;
 type DoseField = (typeof DOSE_FIELDS)[number];
+const FIELD_LABEL: Record<DoseField, string> = { sets: 'Sets', reps: 'Reps', load: 'Load', duration: 'Duration' };
 
 /** Which dose field a validator issue inside an order's exercise-dose extension is about, when it can tell. */
 function fieldOf(expression: string, order: ServiceRequest): DoseField | undefined {
@@ -105,7 +106,7 @@ function editBeyondRules(orderId: string, from: Dose, to: Dose, edited: Dose): O
       issue(
         'error',
         'business-rule',
-        `${field} ${field === 'duration' ? describeDose({ duration: edited.duration }) : String(edited[field])} is above both the current dose (${describeDose(from)}) and the proposed dose (${describeDose(to)}): an edit may not progress further than the rules propose`,
+        `${FIELD_LABEL[field]} ${field === 'duration' ? describeDose({ duration: edited.duration }) : field === 'load' ? `${String(edited.load)} kg` : String(edited[field])} is above both the current dose (${describeDose(from)}) and the proposed dose (${describeDose(to)}): an edit may not progress further than the rules propose`,
         `edits.${orderId}.${field}`,
       ),
     ];
