@@ -24,7 +24,7 @@ async function ehrLaunchId(patient: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  service = await startAuthService();
+  service = await startAuthService({ LOG_LEVEL: 'info' });
   const sb = { ...service, users: [], logs: () => service.output() } as unknown as SandboxProcess;
   const patient = await signInForTokens(sb, { scope: PATIENT_SCOPES }, { user: 'Patient/amara-okafor', decision: 'allow' });
   expect(patient.patient).toBe('amara-okafor');
@@ -120,5 +120,14 @@ describe('requests without a valid token', () => {
     expect((await fetch(`${service.fhirBaseUrl}/metadata`)).status).toBe(200);
     const config = (await (await fetch(`${service.fhirBaseUrl}/.well-known/smart-configuration`)).json()) as Record<string, unknown>;
     expect(config.code_challenge_methods_supported).toEqual(['S256']);
+  });
+});
+
+describe('what the service logs', () => {
+  test('its log lines (info level, every request above) never hold an access token, a code or a patient id', () => {
+    const logs = service.output();
+    expect(logs).toMatch(/"message":"request"/);
+    for (const secret of [patientToken, clinicianToken]) expect(logs).not.toContain(secret);
+    expect(logs).not.toMatch(/code=|access_token|amara-okafor|carmen-ruiz/);
   });
 });
