@@ -4,7 +4,7 @@
  * approval of a proposal the data no longer gives.
  */
 import type { CarePlan, Provenance, ServiceRequest } from 'fhir/r4';
-import { approveChanges, FhirClient, proposalDigest, proposeChanges, rejectChanges } from '../src/client';
+import { approveChanges, FhirClient, progressPlan, proposalDigest, proposeChanges, rejectChanges } from '../src/client';
 import { OperationOutcomeError } from '../src/fhir/outcome';
 import { readDose } from '../src/progression';
 import type { RunningService } from '../src/server';
@@ -164,5 +164,36 @@ describe('clinician review of a proposal', () => {
     expect(verifiers(stored)).toEqual(['Practitioner/demo-clinician']);
     expect(stored.extension?.[0]?.valueMarkdown).toMatch(/rejected the proposed changes \(.*progress.*\)\. Reason: Knee swelling reported by phone\./);
     expect((await client.read<CarePlan>('CarePlan', 'amara-plan')).meta?.versionId).toBe(before.meta?.versionId);
+  });
+
+  test('a rejected proposal is not written by an automatic run on the same data; new logs make a new proposal that is', async () => {
+    const proposal = await proposeChanges(client, 'amara-plan', { now: DEMO_NOW });
+    await rejectChanges(client, 'amara-plan', { now: DEMO_NOW, digest: proposalDigest(proposal.result), verifier, validator, reason: 'Wait for the knee review.' });
+    const before = await client.read<CarePlan>('CarePlan', 'amara-plan');
+    const nightly = await progressPlan(client, 'amara-plan', { now: DEMO_NOW });
+    expect(nightly.committed).toBe(false);
+    expect(nightly.written).toEqual([]);
+    expect(nightly.rejectedBy).toMatch(/^Provenance\//);
+    expect((await client.read<CarePlan>('CarePlan', 'amara-plan')).meta?.versionId).toBe(before.meta?.versionId);
+
+    await client.request('POST', 'Observation', {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] },
+      subject: { reference: 'Patient/amara-okafor' },
+      effectiveDateTime: '2026-11-27T07:00:00+01:00',
+      valueInteger: 9,
+    });
+    const after = await progressPlan(client, 'amara-plan', { now: DEMO_NOW });
+    expect(after.rejectedBy).toBeUndefined();
+    expect(after.committed).toBe(true);
+  });
+
+  test('ignoreRejections writes a rejected proposal all the same', async () => {
+    const proposal = await proposeChanges(client, 'amara-plan', { now: DEMO_NOW });
+    await rejectChanges(client, 'amara-plan', { now: DEMO_NOW, digest: proposalDigest(proposal.result), verifier, validator, reason: 'Not yet.' });
+    const run = await progressPlan(client, 'amara-plan', { now: DEMO_NOW, ignoreRejections: true });
+    expect(run.rejectedBy).toBeUndefined();
+    expect(run.committed).toBe(true);
   });
 });

@@ -79,6 +79,7 @@ function parse(args: string[]): Invocation {
 
 function written(run: PlanRun): string {
   if (run.dryRun) return 'Dry run: nothing written.';
+  if (run.rejectedBy !== undefined) return `Nothing written: a clinician rejected this proposal on this plan version (${run.rejectedBy}).`;
   if (run.written.length === 0) return 'Nothing new to write (the same evaluation is already recorded).';
   const counts = new Map<string, number>();
   for (const r of run.written) counts.set(r.resourceType, (counts.get(r.resourceType) ?? 0) + 1);
@@ -97,7 +98,8 @@ function reportLine(report: PlanReport): string {
   if ('failure' in report) return `FAILED  CarePlan/${report.planId}: ${report.failure.status} ${oneLine(report.failure.reason)}`;
   const { plan } = report.run.result;
   const phase = plan.phaseFrom === plan.phaseTo ? plan.phaseTo : `${plan.phaseFrom} -> ${plan.phaseTo}`;
-  return `ok      CarePlan/${report.planId}: ${decisionsOf(report.run)}; phase ${phase}${report.run.written.length > 0 ? `; ${report.run.written.length} written` : ''}`;
+  const rejected = report.run.rejectedBy !== undefined ? `; not written: rejected by a clinician (${report.run.rejectedBy})` : '';
+  return `ok      CarePlan/${report.planId}: ${decisionsOf(report.run)}; phase ${phase}${report.run.written.length > 0 ? `; ${report.run.written.length} written` : ''}${rejected}`;
 }
 
 function bar(done: number, total: number, failed: number): string {

@@ -11,6 +11,7 @@ import { badRequest, conflict, OperationOutcomeError } from '../fhir/outcome';
 import { referenceKey } from '../fhir/reference';
 import { isDateTimeWithOffset, progress, type Policy, type ProgressResult } from '../progression';
 import { FhirHttpError, type FhirClient } from './fhir-client';
+import { recordedRejection, rejectionKey } from './proposal';
 import { readPlan, type PlanData } from './read-plan';
 import { evaluationKeyOf, recordedProvenances, writeTransaction } from './write-plan';
 
@@ -20,6 +21,8 @@ export interface ProgressPlanOptions {
   policy?: Partial<Policy>;
   /** Read and compute only. */
   dryRun?: boolean;
+  /** Write even a proposal a clinician rejected on this plan version (default: such a run writes nothing). */
+  ignoreRejections?: boolean;
 }
 
 export interface PlanRun {
@@ -35,6 +38,8 @@ export interface PlanRun {
   dryRun: boolean;
   /** 1, or 2 when the first write met a change (or its fate was unknown) and the plan was read again. */
   attempts: number;
+  /** Set when nothing was written because a clinician rejected this very proposal on this plan version. */
+  rejectedBy?: string;
 }
 
 /** The server answered, or may have applied the write without the answer arriving. */
@@ -95,6 +100,10 @@ export async function progressPlan(client: FhirClient, planId: string, options: 
   let result = decide(data, planId, engineOptions);
   const run = { planId, patient: data.plan.subject?.reference, now, dryRun: options.dryRun === true };
   if (run.dryRun) return { ...run, result, written: [], committed: false, attempts: 1 };
+  if (!options.ignoreRejections) {
+    const rejection = await recordedRejection(client, rejectionKey(planId, data.plan.meta?.versionId, result));
+    if (rejection) return { ...run, result, written: [], committed: false, attempts: 1, rejectedBy: `Provenance/${rejection.id ?? ''}` };
+  }
 
   for (let attempt = 1; ; attempt++) {
     try {

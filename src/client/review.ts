@@ -8,13 +8,15 @@
  * See: implementation-guide.md "Progression output"; https://hl7.org/fhir/R4/provenance.html
  */
 import type { Bundle, BundleEntry, OperationOutcome, Provenance, ServiceRequest } from 'fhir/r4';
-import { createHash } from 'node:crypto';
-import { CS, DEVICE_IDENTIFIER_SYSTEM, ENGINE_DEVICE_ID, EXT, PROFILE, PROVENANCE_PARTICIPANT_TYPE } from '../fhir/codes';
+import { CS, DEVICE_IDENTIFIER_SYSTEM, ENGINE_DEVICE_ID, EXT, PROFILE, PROVENANCE_PARTICIPANT_TYPE, REJECTED_PROPOSAL_SYSTEM } from '../fhir/codes';
 import { conflict, issue, OperationOutcomeError, outcome } from '../fhir/outcome';
 import { describeDose, doseExtension, ENGINE_VERSION, exerciseDisplay, type Dose, type ProgressResult } from '../progression';
 import type { Validator } from '../validation';
 import type { FhirClient } from './fhir-client';
 import { decide, isVersionConflict, progressPlan, type PlanRun } from './progress-plan';
+import { proposalDigest, rejectionKey } from './proposal';
+
+export { proposalDigest } from './proposal';
 import { readPlan } from './read-plan';
 import { writeTransaction } from './write-plan';
 
@@ -33,15 +35,6 @@ export interface ReviewOptions {
   /** proposalDigest() of the proposal shown. */
   digest: string;
   verifier: Verifier;
-}
-
-/** A hex digest of what a proposal decides (phases, decisions, doses): equal digests, the same proposal. */
-export function proposalDigest(result: ProgressResult): string {
-  const shown = {
-    plan: [result.plan.phaseFrom, result.plan.phaseTo, result.plan.decision ?? null],
-    orders: result.orders.map((o) => [o.orderId, o.decision, o.from, o.to]),
-  };
-  return createHash('sha256').update(JSON.stringify(shown)).digest('hex');
 }
 
 /** The engine's proposal for a plan, computed on the server's current data; nothing is written. */
@@ -203,8 +196,8 @@ export async function approveChanges(
 
 /**
  * Records a rejection: a Provenance on the plan's current version (reason `hold`, the engine as author, the
- * clinician as verifier) whose rationale lists what was proposed and the clinician's reason. The plan and
- * its orders stay as they are.
+ * clinician as verifier) whose rationale lists what was proposed and the clinician's reason, tagged with the
+ * proposal's rejection key so that no automatic run writes it. The plan and its orders stay as they are.
  */
 export async function rejectChanges(
   client: FhirClient,
@@ -221,7 +214,7 @@ export async function rejectChanges(
     `Reason: ${options.reason.trim()} The plan stays as it is.`;
   const provenance: Provenance = {
     resourceType: 'Provenance',
-    meta: { profile: [PROFILE.progressionProvenance] },
+    meta: { profile: [PROFILE.progressionProvenance], tag: [{ system: REJECTED_PROPOSAL_SYSTEM, code: rejectionKey(planId, planVersion, result) }] },
     extension: [{ url: EXT.progressionRationale, valueMarkdown: rationale }],
     target: [{ reference: planVersion ? `CarePlan/${planId}/_history/${planVersion}` : `CarePlan/${planId}` }],
     recorded: (options.recordedAt ?? new Date()).toISOString(),

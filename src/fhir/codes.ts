@@ -70,6 +70,8 @@ export const VS = {
 
 /** The idempotency key system for Provenance meta.tag (a system URI only, not a CodeSystem). */
 export const EVALUATION_KEY_SYSTEM = cs('evaluation-key');
+/** The Provenance meta.tag of a clinician's rejection: which proposal was rejected (a system URI only, not a CodeSystem). */
+export const REJECTED_PROPOSAL_SYSTEM = cs('rejected-proposal');
 /** The engine Device is a logical reference: identifier system and value. */
 export const DEVICE_IDENTIFIER_SYSTEM = `${CANONICAL_BASE}/device`;
 export const ENGINE_DEVICE_ID = 'gradus-engine';

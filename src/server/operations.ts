@@ -84,7 +84,7 @@ function resultBundle(result: ProgressResult, now: string, resources: BundleEntr
 /** `POST [base]/CarePlan/{id}/$progress`: read, apply and (unless a dry run) write back. */
 export async function progressOnServer(ctx: OperationContext, planId: string, input: ProgressInput): Promise<{ bundle: Bundle; run: PlanRun }> {
   const run = await progressPlan(ctx.client, planId, { now: input.now ?? ctx.clock().toISOString(), dryRun: input.dryRun === true });
-  const extra = [part('dryRun', run.dryRun), part('committed', run.committed), part('attempts', run.attempts)];
+  const extra = [part('dryRun', run.dryRun), part('committed', run.committed), part('attempts', run.attempts), ...(run.rejectedBy !== undefined ? [part('rejectedBy', run.rejectedBy)] : [])];
   const resources = run.dryRun
     ? [{ fullUrl: 'urn:uuid:00000000-0000-4000-8000-000000000001', resource: run.result.transaction }]
     : run.written.map((r) => ({ fullUrl: ctx.client.url(`${r.resourceType}/${r.id ?? ''}`), resource: r }));

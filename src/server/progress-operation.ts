@@ -29,6 +29,6 @@ export const progressOperationDefinition: OperationDefinition = {
     { name: 'now', use: 'in', min: 0, max: '1', type: 'dateTime', documentation: 'The evaluation time, with seconds and a UTC offset; default the server clock (the type-level call: the Bundle timestamp).' },
     { name: 'dryRun', use: 'in', min: 0, max: '1', type: 'boolean', documentation: 'Compute and return the proposal without writing (instance level).' },
     { name: 'bundle', use: 'in', min: 0, max: '1', type: 'Bundle', documentation: "Type level only: the patient's Bundle (plan, orders, Observations, Patient), sent as the request body." },
-    { name: 'return', use: 'out', min: 1, max: '1', type: 'Bundle', documentation: 'A collection Bundle: first a Parameters (plan, order, dryRun, committed, attempts), then the stored resources or the transaction.' },
+    { name: 'return', use: 'out', min: 1, max: '1', type: 'Bundle', documentation: 'A collection Bundle: first a Parameters (plan, order, dryRun, committed, attempts, and rejectedBy when a clinician rejected this very proposal), then the stored resources or the transaction.' },
   ],
 };
