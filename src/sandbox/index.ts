@@ -11,7 +11,7 @@ import type { Logger } from '../server/logger';
 import { createBackendKey, createSigningKey } from './backend-client';
 import { demoUsers } from './demo-users';
 import { showInteraction, submitInteraction } from './interaction';
-import { launch, launcherPage, revoke, stylesheet } from './launcher-page';
+import { grantCount, launch, launcherPage, revoke, stylesheet } from './launcher-page';
 import { GrantContexts, LaunchStore } from './launch-store';
 import type { KoaMiddleware, OidcProvider } from './oidc-types';
 import { loadOidcProvider } from './oidc-types';
@@ -21,6 +21,60 @@ import { StoreAdapter, TokenStore } from './token-store';
 import type { SandboxAuth, SandboxAuthOptions, TokenContext } from './types';
 
 export type { SandboxAuth, SandboxAuthOptions, SandboxUser, TokenContext } from './types';
+
+/** The token models whose live entries make a grant active (for the admin view's count). */
+const GRANT_TOKENS = new Set(['AccessToken', 'RefreshToken']);
+
+/**
+ * Which access and refresh tokens each grant has (model and id, kept in memory beside the store), so that the
+ * admin view can count a user's grants with a live token. No token leaves through it, only counts.
+ */
+class GrantTokens {
+  private readonly keys = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly store: TokenStore,
+    private readonly max = 50_000,
+  ) {}
+
+  /** oidc-provider's adapter for a model, recording the grant of each access and refresh token it saves. */
+  adapter(model: string): StoreAdapter {
+    const adapter = new StoreAdapter(this.store, model);
+    if (!GRANT_TOKENS.has(model)) return adapter;
+    const upsert = adapter.upsert.bind(adapter);
+    adapter.upsert = (id, payload, expiresIn) => {
+      if (typeof payload.grantId === 'string') this.add(payload.grantId, `${model}:${id}`);
+      return upsert(id, payload, expiresIn);
+    };
+    return adapter;
+  }
+
+  /** Whether the grant still has an access or refresh token that is neither expired, used up (rotated) nor revoked. */
+  active(grantId: string, now = Date.now()): boolean {
+    const keys = this.keys.get(grantId);
+    if (keys === undefined) return false;
+    for (const key of keys) {
+      const at = key.indexOf(':');
+      const payload = this.store.get(key.slice(0, at), key.slice(at + 1));
+      const exp = payload?.exp;
+      if (payload !== undefined && payload.consumed === undefined && (typeof exp !== 'number' || exp * 1000 > now)) return true;
+      keys.delete(key);
+    }
+    this.keys.delete(grantId);
+    return false;
+  }
+
+  clear(): void {
+    this.keys.clear();
+  }
+
+  private add(grantId: string, key: string): void {
+    const keys = this.keys.get(grantId) ?? new Set<string>();
+    keys.add(key);
+    this.keys.set(grantId, keys);
+    if (this.keys.size > this.max) for (const id of [...this.keys.keys()]) this.active(id);
+  }
+}
 
 /** Opaque token values oidc-provider issues (base64url); anything else is not looked up. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,512}$/;
@@ -98,6 +152,7 @@ export async function startSandboxAuth(options: SandboxAuthOptions): Promise<San
   const store = new TokenStore();
   const launches = new LaunchStore();
   const grants = new GrantContexts(REFRESH_TTL_SECONDS);
+  const grantTokens = new GrantTokens(store);
   const configuration = providerConfiguration({
     oidc,
     publicUrl,
@@ -107,7 +162,7 @@ export async function startSandboxAuth(options: SandboxAuthOptions): Promise<San
     backend,
     signingKey,
     cookieKeys: [randomBytes(32).toString('base64url')],
-    adapter: (model: string) => new StoreAdapter(store, model),
+    adapter: (model: string) => grantTokens.adapter(model),
     users,
     launches,
     grants,
@@ -129,6 +184,11 @@ export async function startSandboxAuth(options: SandboxAuthOptions): Promise<San
       grants.delete(grantId);
     }
     return ids.length;
+  }
+
+  /** How many grants of the user still have a live access or refresh token. */
+  function activeGrants(fhirUser: string): number {
+    return grants.grantsOf(fhirUser).filter((grantId) => grantTokens.active(grantId)).length;
   }
 
   async function verify(accessToken: string): Promise<TokenContext | undefined> {
@@ -163,11 +223,12 @@ export async function startSandboxAuth(options: SandboxAuthOptions): Promise<San
       const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
       const base = mountPath(issuer);
       const interactionDeps = { provider, users, patients, launches, grants, logger };
-      const launcherDeps = { fhirBaseUrl, patients, users, launches, backendClient, tokenEndpoint: provider.urlFor('token'), revokeUser, logger };
+      const launcherDeps = { fhirBaseUrl, patients, users, launches, backendClient, tokenEndpoint: provider.urlFor('token'), revokeUser, activeGrants, logger };
       app.get('/sandbox', launcherPage(launcherDeps));
       app.get('/sandbox/sandbox.css', stylesheet);
       app.post('/sandbox/launch', form, launch(launcherDeps));
       app.post('/sandbox/revoke', form, revoke(launcherDeps));
+      app.get('/sandbox/grants', grantCount(launcherDeps));
       app.get(`${base}/interaction/:uid`, showInteraction(interactionDeps));
       app.post(`${base}/interaction/:uid`, form, submitInteraction(interactionDeps));
       app.use(base, provider.callback());
@@ -177,6 +238,7 @@ export async function startSandboxAuth(options: SandboxAuthOptions): Promise<San
       store.clear();
       launches.clear();
       grants.clear();
+      grantTokens.clear();
       return Promise.resolve();
     },
   };

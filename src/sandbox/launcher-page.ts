@@ -1,7 +1,8 @@
 /**
  * The sandbox EHR's own pages under /sandbox. In: a visitor choosing a demo patient and a role, or a user
  * whose access to end; out: the launcher page, a redirect into the app's `/launch` (EHR launch with a fresh
- * launch id, or a standalone launch with a preselected user), or the revocation of that user's grants.
+ * launch id, or a standalone launch with a preselected user), the revocation of that user's grants, or (read-only,
+ * JSON) how many grants of a user are still active.
  * See: https://hl7.org/fhir/smart-app-launch/app-launch.html#launch-app-ehr-launch
  */
 import type { RequestHandler, Response } from 'express';
@@ -22,6 +23,8 @@ export interface LauncherDeps {
   tokenEndpoint: string;
   /** Ends every grant of a user (access and refresh tokens); resolves to how many. */
   revokeUser(fhirUser: string): Promise<number>;
+  /** How many grants of a user still have a live access or refresh token. */
+  activeGrants(fhirUser: string): number;
   logger: Logger;
 }
 
@@ -117,5 +120,16 @@ export function revoke(deps: LauncherDeps): RequestHandler {
 <p role="status" class="status">Ended ${count} ${count === 1 ? 'grant' : 'grants'} of ${describeUser(user)}: their tokens and refresh tokens no longer work, so the app asks them to launch again.</p>
 <p><a href="/sandbox">Back to the sandbox launcher</a></p>`,
     );
+  };
+}
+
+/** GET /sandbox/grants?user=<fhirUser> (read-only admin view): `{ user, activeGrants }`, a count only (no token or grant id). */
+export function grantCount(deps: LauncherDeps): RequestHandler {
+  return (req, res) => {
+    const wanted = req.query.user;
+    const user = typeof wanted === 'string' ? deps.users.find((u) => u.fhirUser === wanted) : undefined;
+    res.set('cache-control', 'no-store');
+    if (user === undefined) return void res.status(400).json({ error: 'Name one of the demo users as ?user=<fhirUser>.' });
+    res.status(200).json({ user: user.fhirUser, activeGrants: deps.activeGrants(user.fhirUser) });
   };
 }

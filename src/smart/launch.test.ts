@@ -7,16 +7,19 @@ import express from 'express';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Level, LogFields } from '../server/logger';
 import { SMART_KEY, type LaunchState } from './fhirclient';
 import { smartRoutes } from './launch';
 import { EHR_SCOPES, STANDALONE_SCOPES, type SmartOptions } from './options';
-import { SESSION_COOKIE, SessionStore } from './session';
+import { randomToken, SESSION_COOKIE, SessionStore, type Session } from './session';
 
 let server: Server;
 let base: string;
 let closedUrl: string;
 let store: SessionStore;
 let options: SmartOptions;
+const logs: { level: Level; message: string; fields: LogFields }[] = [];
+const revoked: Record<string, string>[] = [];
 
 async function listen(app: express.Express): Promise<Server> {
   const s = createServer(app);
@@ -38,18 +41,25 @@ beforeAll(async () => {
     issuer: `${base}/auth`,
     authorization_endpoint: `${base}/auth/authorize`,
     token_endpoint: `${closedUrl}/auth/token`,
+    revocation_endpoint: `${base}/auth/revoke`,
     ...(pkce ? { code_challenge_methods_supported: ['S256'] } : {}),
   });
   app.get('/fhir/.well-known/smart-configuration', (_req, res) => void res.json(config(true)));
   app.get('/nopkce/.well-known/smart-configuration', (_req, res) => void res.json(config(false)));
+  app.get('/norevoke/.well-known/smart-configuration', (_req, res) => void res.json({ ...config(true), revocation_endpoint: `${closedUrl}/auth/revoke` }));
+  app.post('/auth/revoke', express.urlencoded({ extended: false }), (req, res) => {
+    revoked.push(req.body as Record<string, string>);
+    res.status(200).end();
+  });
   store = new SessionStore();
   options = {
     publicUrl: base,
     clientId: 'gradus-app',
-    issuers: [`${base}/fhir`, `${base}/nopkce`, `${closedUrl}/fhir`],
+    issuers: [`${base}/fhir`, `${base}/nopkce`, `${base}/norevoke`, `${closedUrl}/fhir`],
     sessions: store,
     launcherUrl: '/sandbox',
     authTimeoutMs: 3000,
+    logger: { log: (level, message, fields = {}) => void logs.push({ level, message, fields }) },
   };
   app.use(smartRoutes(options));
 });
@@ -284,6 +294,48 @@ describe('POST /logout', () => {
     expect(answer.cookies).toEqual([`${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`]);
     expect(store.get(cookie.split('=')[1])).toBeUndefined();
     expect(session?.ended).toBe(true);
+  });
+
+  /** A signed-in session holding tokens for these FHIR servers (as completeLaunch leaves it). */
+  function signedIn(...serverUrls: string[]): { cookie: string; session: Session } {
+    const session = store.create();
+    for (const serverUrl of serverUrls) {
+      const key = randomToken();
+      session.servers[serverUrl] = key;
+      session.storage[key] = { serverUrl, tokenResponse: { access_token: `access-${key}`, refresh_token: `refresh-${key}` } };
+    }
+    return { cookie: `${SESSION_COOKIE}=${session.id}`, session };
+  }
+
+  it('revokes the session’s tokens at the revocation endpoint (refresh token, then access token, as gradus-app)', async () => {
+    const { cookie, session } = signedIn(`${base}/fhir`);
+    const key = session.servers[`${base}/fhir`] ?? '';
+    revoked.length = 0;
+    const answer = await visit('/logout', { cookie, form: { csrf: session.csrfToken } });
+    expect(`${answer.status} ${h1(answer) ?? ''}`).toBe('200 Signed out');
+    expect(revoked).toEqual([
+      { token: `refresh-${key}`, token_type_hint: 'refresh_token', client_id: 'gradus-app' },
+      { token: `access-${key}`, token_type_hint: 'access_token', client_id: 'gradus-app' },
+    ]);
+    expect(session.ended).toBe(true);
+  });
+
+  it.each([
+    ['cannot be reached', 'norevoke', 'revocation-unreachable'],
+    ['cannot be discovered (the FHIR server is down)', 'closed', 'discovery-failed'],
+  ])('still signs out when the revocation endpoint %s: the session ends, the failure is logged without the token', async (_case, server, event) => {
+    const { cookie, session } = signedIn(server === 'closed' ? `${closedUrl}/fhir` : `${base}/${server}`);
+    logs.length = 0;
+    const answer = await visit('/logout', { cookie, form: { csrf: session.csrfToken } });
+    expect(`${answer.status} ${h1(answer) ?? ''}`).toBe('200 Signed out');
+    expect(answer.cookies[0]).toContain('Max-Age=0');
+    expect(session.ended).toBe(true);
+    expect(store.get(cookie.split('=')[1])).toBeUndefined();
+    expect(logs.map((l) => [l.message, l.fields.outcome])).toEqual([
+      ['smart logout', 'ok'],
+      ['smart token revocation failed', event],
+    ]);
+    expect(JSON.stringify(logs)).not.toMatch(/access-|refresh-/);
   });
 
   it('answers "Signed out" and clears the cookie when there is no session', async () => {

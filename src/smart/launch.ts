@@ -1,8 +1,9 @@
 /**
  * The SMART App Launch routes. In come the browser's visits: GET /launch (EHR launch `?iss&launch`, standalone
  * `?iss`), GET /callback (`?code&state`, or `?error` from the authorization server) and POST /logout (a form with
- * `csrf`). Out go redirects (to the authorization server; after sign-in to /app for a Practitioner, /me for a
- * Patient) or a clear page ("Launch failed", "Not allowed", "Signed out"). fhirclient does discovery,
+ * `csrf`: the session ends, then its tokens are revoked at the authorization server, best effort, src/smart/revoke.ts).
+ * Out go redirects (to the authorization server; after sign-in to /app for a Practitioner, /me for a Patient) or a
+ * clear page ("Launch failed", "Not allowed", "Signed out"). fhirclient does discovery,
  * PKCE S256 and the token exchange; Gradus checks `iss`, the one-time `state`, and the launch context.
  * See: https://hl7.org/fhir/smart-app-launch/STU2.1/app-launch.html
  */
@@ -13,6 +14,7 @@ import { checkCsrf } from './csrf';
 import { discover, isFhirclientHttpError, oauthErrorOf, objectStorage, SMART_KEY, smartApi, type LaunchState, type SmartClient } from './fhirclient';
 import { normalizeBaseUrl, resolveSmartOptions, type ResolvedSmartOptions, type SmartOptions } from './options';
 import { launchFailedPage, sendPage, signedOutPage } from './pages';
+import { heldTokens, tokenRevoker } from './revoke';
 import { endSession, randomToken, renewSession, sessionFor, startSession, type Session } from './session';
 
 /** At most this many launches may be waiting for their callback in one session (the newest are kept). */
@@ -156,6 +158,7 @@ export function smartRoutes(options: SmartOptions): Router {
   const router = express.Router();
   const log = (res: Response, message: string, outcome: string, extra: Record<string, string> = {}): void =>
     o.logger?.log(outcome === 'ok' ? 'info' : 'warn', message, { requestId: typeof res.locals.requestId === 'string' ? res.locals.requestId : undefined, outcome, ...extra });
+  const revoke = tokenRevoker({ clientId: o.clientId, ...(o.logger !== undefined ? { logger: o.logger } : {}) });
   const fail = (res: Response, message: string, err: unknown): void => {
     const failure = err instanceof LaunchFailure ? err : new LaunchFailure(500, 'Something went wrong while signing in.', 'error');
     log(res, message, failure.event);
@@ -224,9 +227,14 @@ export function smartRoutes(options: SmartOptions): Router {
       sendPage(res, 200, signedOutPage(o.launcherUrl));
     },
     checkCsrf,
-    (req: Request, res: Response) => {
-      endSession(req, res, o.sessions, sessionFor(req, o.sessions));
+    async (req: Request, res: Response) => {
+      const session = sessionFor(req, o.sessions);
+      // The tokens are read first (ending the session drops them); the session ends before anything can fail.
+      const held = session ? heldTokens(session) : [];
+      endSession(req, res, o.sessions, session);
       log(res, 'smart logout', 'ok');
+      // Best effort, bounded by the revoker's timeouts: a failure is logged and the sign-out page is shown anyway.
+      await revoke(held, { requestId: typeof res.locals.requestId === 'string' ? res.locals.requestId : undefined });
       sendPage(res, 200, signedOutPage(o.launcherUrl));
     },
   );

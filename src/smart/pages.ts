@@ -94,7 +94,7 @@ export function signedOutPage(launcherUrl?: string): Page {
   return {
     title: 'Signed out',
     heading: 'Signed out',
-    paragraphs: ['You are signed out of Gradus. Your access to the FHIR server has been forgotten by this app.'],
+    paragraphs: ['You are signed out of Gradus. Gradus has forgotten your access to the FHIR server and asked its authorization server to end it.'],
     links: launcherLink(launcherUrl, 'Open the launcher'),
   };
 }

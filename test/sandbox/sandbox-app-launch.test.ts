@@ -252,6 +252,41 @@ describe('revocation from the sandbox launcher', () => {
   });
 });
 
+describe('the admin view of active grants (GET /sandbox/grants)', () => {
+  async function activeGrants(user: string): Promise<number> {
+    const res = await fetch(`${sb.url}/sandbox/grants?user=${encodeURIComponent(user)}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['activeGrants', 'user']);
+    expect(body.user).toBe(user);
+    return Number(body.activeGrants);
+  }
+  const revokeAt = (token: unknown, hint: string): Promise<Response> =>
+    fetch(`${sb.url}/auth/token/revocation`, { method: 'POST', body: new URLSearchParams({ token: String(token), token_type_hint: hint, client_id: 'gradus-app' }) });
+
+  it('counts grants with a live token: a revoked access token leaves the refresh token live; a revoked refresh token ends the grant', async () => {
+    const before = await activeGrants('Patient/ben');
+    const first = await signInForTokens(sb, { scope: PATIENT_APP_SCOPES }, { user: 'Patient/ben', decision: 'allow' });
+    const second = await signInForTokens(sb, { scope: PATIENT_APP_SCOPES }, { user: 'Patient/ben', decision: 'allow' });
+    secrets.push(String(first.access_token), String(first.refresh_token), String(second.access_token), String(second.refresh_token));
+    expect(await activeGrants('Patient/ben')).toBe(before + 2);
+
+    expect((await revokeAt(first.access_token, 'access_token')).status).toBe(200);
+    expect(await activeGrants('Patient/ben')).toBe(before + 2);
+    expect((await revokeAt(first.refresh_token, 'refresh_token')).status).toBe(200);
+    expect(await activeGrants('Patient/ben')).toBe(before + 1);
+    expect((await verified(sb, String(second.access_token))).status).toBe(200);
+  });
+
+  it('answers 400 for a user that is not a demo user, and names no token or grant id', async () => {
+    for (const query of ['?user=Patient/nobody', '', '?user=a&user=b']) {
+      const res = await fetch(`${sb.url}/sandbox/grants${query}`);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+});
+
 describe('logs', () => {
   it('name no token, code, launch id or patient id', () => {
     const logs = sb.logs();
