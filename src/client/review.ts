@@ -8,9 +8,9 @@
  * See: implementation-guide.md "Progression output"; https://hl7.org/fhir/R4/provenance.html
  */
 import type { Bundle, BundleEntry, OperationOutcome, Provenance, ServiceRequest } from 'fhir/r4';
-import { CS, DEVICE_IDENTIFIER_SYSTEM, ENGINE_DEVICE_ID, EXT, PROFILE, PROVENANCE_PARTICIPANT_TYPE, REJECTED_PROPOSAL_SYSTEM } from '../fhir/codes';
+import { EXT, PROVENANCE_PARTICIPANT_TYPE, REJECTED_PROPOSAL_SYSTEM } from '../fhir/codes';
 import { conflict, issue, OperationOutcomeError, outcome } from '../fhir/outcome';
-import { describeDose, doseExtension, ENGINE_VERSION, exerciseDisplay, type Dose, type ProgressResult } from '../progression';
+import { describeDose, doseExtensions, doseNarrative, ENGINE_VERSION, exerciseDisplay, provenanceRecord, type Dose, type ProgressResult } from '../progression';
 import type { Validator } from '../validation';
 import type { FhirClient } from './fhir-client';
 import { decide, isVersionConflict, progressPlan, type PlanRun } from './progress-plan';
@@ -132,11 +132,10 @@ export function applyReview(result: ProgressResult, verifier: Verifier, edits: D
     if (!decision) continue;
     const proposed = decision.to;
     const edited: Dose = { ...dose, ...(proposed.step !== undefined && dose.step === undefined ? { step: proposed.step } : {}) };
-    order.extension = [doseExtension(edited), ...(order.extension ?? []).filter((e) => e.url !== EXT.exerciseDose)];
+    order.extension = doseExtensions(order, edited);
     const coding = order.code?.coding?.[0];
     const name = order.code?.coding?.find((c) => c.display)?.display ?? exerciseDisplay(coding?.system, coding?.code) ?? order.code?.text ?? decision.exercise;
-    const line = `${name}: ${describeDose(edited)}`.replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`);
-    order.text = { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml"><p>${line}</p></div>` };
+    order.text = doseNarrative(name, edited);
     const note = ` Dose edited by ${who} from the proposed ${describeDose(proposed)} to ${describeDose(edited)}.`;
     decision.rationale += note;
     decision.to = edited;
@@ -212,21 +211,16 @@ export async function rejectChanges(
   const rationale =
     `${options.verifier.display ?? options.verifier.reference} rejected the proposed changes (${proposed.length > 0 ? proposed.join('; ') : 'no change'}). ` +
     `Reason: ${options.reason.trim()} The plan stays as it is.`;
-  const provenance: Provenance = {
-    resourceType: 'Provenance',
-    meta: { profile: [PROFILE.progressionProvenance], tag: [{ system: REJECTED_PROPOSAL_SYSTEM, code: rejectionKey(planId, planVersion, result) }] },
-    extension: [{ url: EXT.progressionRationale, valueMarkdown: rationale }],
-    target: [{ reference: planVersion ? `CarePlan/${planId}/_history/${planVersion}` : `CarePlan/${planId}` }],
-    recorded: (options.recordedAt ?? new Date()).toISOString(),
-    reason: [{ coding: [{ system: CS.progressionDecision, code: 'hold', display: 'Hold' }] }],
-    agent: [
-      {
-        type: { coding: [{ system: PROVENANCE_PARTICIPANT_TYPE, code: 'author', display: 'Author' }] },
-        who: { type: 'Device', identifier: { system: DEVICE_IDENTIFIER_SYSTEM, value: ENGINE_DEVICE_ID }, display: `Gradus ${ENGINE_VERSION}` },
-      },
-      verifierAgent(options.verifier),
-    ],
-  };
+  const provenance = provenanceRecord({
+    targets: [{ reference: planVersion ? `CarePlan/${planId}/_history/${planVersion}` : `CarePlan/${planId}` }],
+    decision: 'hold',
+    rationale,
+    evidence: [],
+    now: (options.recordedAt ?? new Date()).toISOString(),
+    engineVersion: ENGINE_VERSION,
+    tag: { system: REJECTED_PROPOSAL_SYSTEM, code: rejectionKey(planId, planVersion, result) },
+  });
+  provenance.agent.push(verifierAgent(options.verifier));
   const errors = options.validator.validate(provenance).issue.filter((i) => i.severity === 'error' || i.severity === 'fatal');
   if (errors.length > 0) throw new OperationOutcomeError(outcome(errors), 422);
   return (await client.request('POST', 'Provenance', provenance)).body as Provenance;

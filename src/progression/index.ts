@@ -5,4 +5,4 @@ export { DEFAULT_POLICY } from './types';
 export type { DecisionCode, Domain, Dose, Duration, Evaluation, IntensityMeasure, Mode, OrderEvaluation, Phase, PlanEvaluation, Policy, Range } from './types';
 export { describeDose, doseExtension, readDose } from './dose';
 export { exerciseDisplay } from './read';
-export { changesTransaction, provenanceBatch } from './write';
+export { changesTransaction, doseExtensions, doseNarrative, provenanceBatch, provenanceRecord, type ProvenanceRecord } from './write';

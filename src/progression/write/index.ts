@@ -5,3 +5,5 @@
  */
 export * from './output';
 export * from './split-write';
+export { doseExtensions, doseNarrative } from './order-output';
+export { provenanceRecord, type ProvenanceRecord } from './provenance';

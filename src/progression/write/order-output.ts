@@ -3,7 +3,7 @@
  * and a status-only update of a current order (`completed` once replaced, `on-hold` on refer).
  * See: implementation-guide.md "Progression output" and https://hl7.org/fhir/R4/servicerequest.html
  */
-import type { BundleEntry, Narrative, Resource, ServiceRequest } from 'fhir/r4';
+import type { BundleEntry, Extension, Narrative, Resource, ServiceRequest } from 'fhir/r4';
 import { EXT, PROFILE } from '../../fhir/codes';
 import { describeDose, doseExtension } from '../dose';
 import type { Dose } from '../types';
@@ -86,6 +86,16 @@ function narrative(line: string): Narrative {
   return { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml"><p>${escaped}</p></div>` };
 }
 
+/** The order's extensions with `dose` as its exercise-dose, first; its other extensions kept after it. */
+export function doseExtensions(order: ServiceRequest, dose: Dose): Extension[] {
+  return [doseExtension(dose), ...(order.extension ?? []).filter((e) => e.url !== EXT.exerciseDose)];
+}
+
+/** The one-line narrative of an order's dose: `<exercise>: <dose>`. */
+export function doseNarrative(exercise: string, dose: Dose): Narrative {
+  return narrative(`${exercise}: ${describeDose(dose)}`);
+}
+
 /**
  * The order that replaces `current` with `dose`: same exercise, category, subject, plan, timing and
  * instructions; status active; authoredOn = now (when this dose took effect); `replaces` the current order;
@@ -96,8 +106,8 @@ export function successorOrder(options: { current: ServiceRequest; dose: Dose; n
   const fields: Record<string, unknown> = {
     resourceType: 'ServiceRequest',
     meta: { profile: [PROFILE.exerciseOrder] },
-    text: narrative(`${exerciseName(current)}: ${describeDose(dose)}`),
-    extension: [doseExtension(dose), ...(current.extension ?? []).filter((e) => e.url !== EXT.exerciseDose)],
+    text: doseNarrative(exerciseName(current), dose),
+    extension: doseExtensions(current, dose),
     replaces: [{ reference: logicalReference(current) }],
     status: 'active',
     authoredOn: now,

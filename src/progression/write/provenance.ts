@@ -2,7 +2,7 @@
  * The `gradus-progression-provenance` the engine writes for each decision: why a plan or order changed.
  * See: implementation-guide.md "Progression output" and https://hl7.org/fhir/R4/provenance.html
  */
-import type { BundleEntry, Provenance, Reference } from 'fhir/r4';
+import type { BundleEntry, Coding, Provenance, Reference } from 'fhir/r4';
 import {
   CS,
   DATA_OPERATION,
@@ -51,17 +51,22 @@ export interface ProvenanceInput {
   engineVersion: string;
 }
 
+/** A Provenance in the shape of the profile, tagged with `tag` (an evaluation key, or a rejection key). */
+export interface ProvenanceRecord extends Omit<ProvenanceInput, 'key'> {
+  tag: Coding;
+}
+
 /**
  * The Provenance of one decision. `activity` is UPDATE for every decision but hold (profile invariant
  * gradus-progression-provenance-1): a plan-level decision that leaves one order as it was (a mobility
  * order in a flare) still changed the plan.
  */
-function buildProvenance(input: ProvenanceInput): Provenance {
+export function provenanceRecord(input: ProvenanceRecord): Provenance {
   const provenance: Provenance = {
     resourceType: 'Provenance',
     meta: {
       profile: [PROFILE.progressionProvenance],
-      tag: [{ system: EVALUATION_KEY_SYSTEM, code: input.key }],
+      tag: [input.tag],
     },
     extension: [{ url: EXT.progressionRationale, valueMarkdown: input.rationale }],
     target: input.targets,
@@ -93,7 +98,7 @@ function buildProvenance(input: ProvenanceInput): Provenance {
 export function provenanceEntry(input: ProvenanceInput): BundleEntry<Provenance> {
   return {
     fullUrl: `urn:uuid:${deterministicUuid('provenance', input.key, input.now)}`,
-    resource: buildProvenance(input),
+    resource: provenanceRecord({ ...input, tag: { system: EVALUATION_KEY_SYSTEM, code: input.key } }),
     request: { method: 'POST', url: 'Provenance', ifNoneExist: `_tag=${EVALUATION_KEY_SYSTEM}|${input.key}` },
   };
 }
