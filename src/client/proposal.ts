@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { REJECTED_PROPOSAL_SYSTEM } from '../fhir/codes';
 import type { ProgressResult } from '../progression';
 import type { FhirClient } from './fhir-client';
+import { recordedProvenances } from './write-plan';
 
 /** A hex digest of what a proposal decides (phases, decisions, doses): equal digests, the same proposal. */
 export function proposalDigest(result: ProgressResult): string {
@@ -27,6 +28,5 @@ export function rejectionKey(planId: string, planVersion: string | undefined, re
 
 /** The clinician's rejection of this very proposal on this plan version, when one is recorded. */
 export async function recordedRejection(client: FhirClient, key: string): Promise<Provenance | undefined> {
-  const found = await client.search<Provenance>('Provenance', { _tag: `${REJECTED_PROPOSAL_SYSTEM}|${key}` });
-  return found[0];
+  return (await recordedProvenances(client, [key], REJECTED_PROPOSAL_SYSTEM))[0];
 }

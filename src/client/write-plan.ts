@@ -37,10 +37,10 @@ export function evaluationKeyOf(resource: Resource | undefined): string | undefi
   return resource?.meta?.tag?.find((t) => t.system === EVALUATION_KEY_SYSTEM)?.code;
 }
 
-/** The Provenances the server holds for any of these evaluation keys. */
-export async function recordedProvenances(client: FhirClient, keys: readonly string[]): Promise<Provenance[]> {
+/** The Provenances the server holds tagged with any of these keys (evaluation keys unless another tag system is named). */
+export async function recordedProvenances(client: FhirClient, keys: readonly string[], system: string = EVALUATION_KEY_SYSTEM): Promise<Provenance[]> {
   if (keys.length === 0) return [];
-  return client.search<Provenance>('Provenance', { _tag: keys.map((k) => `${EVALUATION_KEY_SYSTEM}|${k}`).join(',') });
+  return client.search<Provenance>('Provenance', { _tag: keys.map((k) => `${system}|${k}`).join(',') });
 }
 
 /**
