@@ -3,6 +3,8 @@
  * week from period.start (week 1 starts there) to the current one. An exercise counts in a week for the
  * days its dose was in effect (three a week over four days of the week prescribes 3 x 4/7 sessions), so
  * an order added or changed mid-week is not counted for the whole week. Pure: plan view and today in.
+ * Not readEvidence's sessions per order: the engine keeps only current orders' sessions dated on or after their
+ * authoredOn and refuses a Bundle the page still shows; here a session of any order in a chain counts in its week.
  * See: docs/clinical-rules.md "Terms" (program week).
  */
 import type { Observation } from 'fhir/r4';

@@ -1,13 +1,15 @@
 /**
  * Dates as the pages need them: the clock's instant written as a FHIR dateTime in the service's UTC offset,
  * "this morning" for a check-in, and calendar dates (`YYYY-MM-DD`) counted in whole days. A logged value's
- * day is its calendar date in its own offset, as the engine reads it.
+ * day is its calendar date in its own offset, as the engine reads it: day arithmetic is the engine's own.
  * See: https://hl7.org/fhir/R4/datatypes.html#dateTime
  */
+import { calendarDate as engineCalendarDate } from '../progression';
+
+export { addDays, daysBetween } from '../progression';
 
 const MS_PER_MINUTE = 60_000;
-const MS_PER_DAY = 86_400_000;
-const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})/;
+const FULL_DATE = /^\d{4}-\d{2}-\d{2}/;
 
 const two = (n: number): string => String(n).padStart(2, '0');
 
@@ -32,23 +34,15 @@ export function morningOf(at: Date, offsetMinutes: number): string {
   return now.slice(11, 19) < '07:00:00' ? now : `${now.slice(0, 10)}T07:00:00${now.slice(19)}`;
 }
 
-/** The calendar date (`YYYY-MM-DD`) a FHIR date or dateTime falls on in its own offset; undefined when it has none. */
+/**
+ * The calendar date (`YYYY-MM-DD`) a FHIR date or dateTime falls on in its own offset; undefined when it has none.
+ * A thin adapter over the engine's calendarDate, because the page reads more leniently than the engine: it takes
+ * a missing value, shows the day of a value whose time part the engine would refuse (its leading full date is
+ * validated by the engine), and never places a partial date (`2026-11`) on a day, where the engine pads it to the 1st.
+ */
 export function calendarDate(value: string | undefined): string | undefined {
-  const m = value === undefined ? null : CALENDAR_DATE.exec(value);
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const check = new Date(Date.UTC(y, mo - 1, d));
-  return check.getUTCMonth() === mo - 1 && check.getUTCDate() === d ? value?.slice(0, 10) : undefined;
-}
-
-/** Days from calendar date `from` to `to` (negative when `to` is earlier). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / MS_PER_DAY);
-}
-
-/** The calendar date `days` after `date`. */
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * MS_PER_DAY).toISOString().slice(0, 10);
+  const day = value === undefined ? undefined : FULL_DATE.exec(value)?.[0];
+  return day === undefined ? undefined : engineCalendarDate(day);
 }
 
 /** "27 Nov 2026" for a calendar date. */

@@ -2,6 +2,9 @@
  * The plan as the clinician page shows it, read from the collection Bundle `readPlan` returns: the patient's
  * name, the phase, the current orders (exercise, domain, dose, sessions per week and days) and each current
  * order's replaces chain, oldest first, so doses can be followed back to the start of the program.
+ * Not readEvidence's orders and chains: the engine lists only active and on-hold orders, ends a chain at an order
+ * without a readable dose or authoredOn, and refuses a Bundle the page still shows (the page shows the plan even
+ * when there is no proposal).
  * See: implementation-guide.md "gradus-exercise-plan", "gradus-exercise-order".
  */
 import type { Bundle, CarePlan, HumanName, Observation, Patient, ServiceRequest, Timing } from 'fhir/r4';

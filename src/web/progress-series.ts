@@ -3,6 +3,10 @@
  * earliest rating, as the engine reads it), fatigue from the check-in, exertion (mean session RPE of the
  * day), and for each exercise the dose in effect that day as a share of its first prescribed dose
  * (sets x reps x load x duration, the parts the dose has). Pure: the plan view and today in, numbers out.
+ * Not readEvidence's dailyPain/checkIns/sessions: the engine refuses a whole Bundle with one bad value (a score
+ * out of 0-10, a future date, a session whose basedOn does not resolve) where this chart still shows the rest, it
+ * counts a value on a later calendar date as today's, and it keeps only current orders' sessions since their
+ * authoredOn, where exertion here counts sessions of every order in the chains; day arithmetic is the engine's (dates.ts).
  * See: docs/clinical-rules.md "Terms" (daily pain); implementation-guide.md "gradus-exercise-session (Observation): one performed session".
  */
 import type { Observation } from 'fhir/r4';
