@@ -1,74 +1,27 @@
 /**
- * HTML for the sandbox's pages: escaping, one page layout (lang, title, skip link, main, one h1), the style
- * sheet (served from /sandbox/sandbox.css: no inline style or script, so a `default-src 'self'` CSP holds) and
- * the headers every page gets. In: trusted markup built with `html` and untrusted values; out: a string.
- * See: https://html.spec.whatwg.org/multipage/syntax.html#escapingString
+ * The sandbox's pages: one layout (src/html's skeleton with the sandbox's style sheet, served from
+ * /sandbox/sandbox.css: no inline style or script, so a `default-src 'self'` CSP holds) and the headers every
+ * page gets. In: trusted markup built with `html` (src/html) and a title; out: a string or a sent page.
+ * See: https://www.w3.org/TR/CSP3/#directive-default-src
  */
 import type { Response } from 'express';
+import { htmlDocument, pageHeaders, type Html } from '../html';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const STYLESHEET_PATH = '/sandbox/sandbox.css';
 
-/** Text safe in element content and in quoted attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
+/** The sandbox pages' policy: only this origin's files, no <base>, no framing. */
+export const CONTENT_SECURITY_POLICY = "default-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-/** Markup that is already safe (made by `html`). */
-export class SafeHtml {
-  constructor(readonly markup: string) {}
-  toString(): string {
-    return this.markup;
-  }
-}
+const PAGE_HEADERS = pageHeaders(CONTENT_SECURITY_POLICY);
 
-type Value = SafeHtml | string | number | undefined | null | false | readonly Value[];
-
-function render(value: Value): string {
-  if (value === undefined || value === null || value === false) return '';
-  if (value instanceof SafeHtml) return value.markup;
-  if (Array.isArray(value)) return (value as readonly Value[]).map(render).join('');
-  return escapeHtml(value);
-}
-
-/** A template tag: every interpolated value is escaped unless it is SafeHtml (arrays are joined). */
-export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtml {
-  return new SafeHtml(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i]) : ''), ''));
-}
-
-export const STYLESHEET_PATH = '/sandbox/sandbox.css';
-
-/** A whole page. */
-export function page(title: string, body: SafeHtml): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<link rel="stylesheet" href="${STYLESHEET_PATH}">
-</head>
-<body>
-<a class="skip-link" href="#main">Skip to main content</a>
-<main id="main" tabindex="-1">
-${body}
-</main>
-</body>
-</html>
-`.markup;
+/** A whole page (the body brings its h1). */
+export function page(title: string, body: Html): string {
+  return htmlDocument({ title, stylesheet: STYLESHEET_PATH, main: body });
 }
 
 /** Sends a page with the sandbox's security headers (no caching: pages carry interaction and launch ids). */
-export function sendPage(res: Response, status: number, title: string, body: SafeHtml): void {
-  res
-    .status(status)
-    .set({
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'content-security-policy': "default-src 'self'; base-uri 'none'; frame-ancestors 'none'",
-      'referrer-policy': 'same-origin',
-      'x-content-type-options': 'nosniff',
-    })
-    .send(page(title, body));
+export function sendPage(res: Response, status: number, title: string, body: Html): void {
+  res.status(status).set(PAGE_HEADERS).send(page(title, body));
 }
 
 export const STYLESHEET = `*,*::before,*::after{box-sizing:border-box}

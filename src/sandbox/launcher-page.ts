@@ -8,7 +8,8 @@
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from '../server/logger';
 import { describeUser, isClinician } from './demo-users';
-import { html, sendPage, STYLESHEET, type SafeHtml } from './html';
+import { html, type Html } from '../html';
+import { sendPage, STYLESHEET } from './html';
 import { formFields, sameOrigin } from './form-request';
 import { HINT_COOKIE } from './interaction';
 import { LAUNCH_TTL_SECONDS, type LaunchStore } from './launch-store';
@@ -39,7 +40,7 @@ function badRequest(res: Response, message: string): void {
   sendPage(res, 400, 'Sandbox request refused', html`<h1>Sandbox request refused</h1><p>${message}</p><p><a href="/sandbox">Back to the sandbox launcher</a></p>`);
 }
 
-function launcherBody(deps: LauncherDeps): SafeHtml {
+function launcherBody(deps: LauncherDeps): Html {
   const clinician = deps.users.find(isClinician);
   return html`<h1>Gradus sandbox EHR</h1>
 <p>This page stands in for a hospital's EHR so that the whole SMART launch can be tried on this machine. Nothing here is real patient data.</p>

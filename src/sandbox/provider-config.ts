@@ -7,7 +7,8 @@
  */
 import type { JWK } from 'jose';
 import type { BackendKey } from './backend-client';
-import { html, page } from './html';
+import { html } from '../html';
+import { CONTENT_SECURITY_POLICY, page } from './html';
 import type { GrantContexts, LaunchStore } from './launch-store';
 import type { KoaContext, OidcModule } from './oidc-types';
 import { appClientScopes, resourceScopes, supportedScopes } from './scopes-supported';
@@ -49,7 +50,7 @@ function renderError(ctx: KoaContext, out: Record<string, unknown>): Promise<voi
   const description = typeof out.error_description === 'string' ? out.error_description : '';
   ctx.type = 'html';
   ctx.set('cache-control', 'no-store');
-  ctx.set('content-security-policy', "default-src 'self'; base-uri 'none'; frame-ancestors 'none'");
+  ctx.set('content-security-policy', CONTENT_SECURITY_POLICY);
   ctx.set('referrer-policy', 'same-origin');
   ctx.body = page(
     'Sign-in failed',

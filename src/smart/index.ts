@@ -11,7 +11,7 @@ export { checkCsrf, csrfMatches } from './csrf';
 export { EHR_SCOPES, STANDALONE_SCOPES, resolveSmartOptions, type SmartOptions, type ResolvedSmartOptions } from './options';
 export { SessionStore, SESSION_COOKIE, type Session, type SessionStoreOptions } from './session';
 export { SmartAccessEnded, AuthServerUnavailable, REFRESH_MARGIN_SECONDS } from './tokens';
-export { escapeHtml, renderPage, sendPage, logoutForm, launchFailedPage, signInNeededPage, notAllowedPage, signedOutPage, type Page, type Link } from './pages';
+export { sendPage, launchFailedPage, signInNeededPage, notAllowedPage, signedOutPage, type Page, type Link } from './pages';
 
 // Scope parsing and access enforcement of /fhir (scopes.ts, access*.ts).
 export { parseScopes, permits, type Interaction, type ScopeRule } from './scopes';

@@ -5,13 +5,7 @@
  * See: https://www.w3.org/WAI/WCAG22/quickref/
  */
 import type { Response } from 'express';
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text safe inside HTML content and double- or single-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
-}
+import { html, htmlDocument, pageHeaders } from '../html';
 
 export interface Link {
   href: string;
@@ -27,39 +21,21 @@ export interface Page {
 }
 
 /** A whole HTML document for a page. */
-export function renderPage(page: Page): string {
-  const paragraphs = page.paragraphs.map((p) => `    <p>${escapeHtml(p)}</p>\n`).join('');
-  const links = (page.links ?? []).map((l) => `    <p><a href="${escapeHtml(l.href)}">${escapeHtml(l.text)}</a></p>\n`).join('');
-  return `<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>${escapeHtml(page.title)} - Gradus</title>
-  <link rel="stylesheet" href="/static/gradus.css">
-</head>
-<body>
-  <a class="skip-link" href="#main">Skip to main content</a>
-  <main id="main">
-    <h1>${escapeHtml(page.heading)}</h1>
-${paragraphs}${links}  </main>
-</body>
-</html>
-`;
+function renderPage(page: Page): string {
+  return htmlDocument({
+    title: `${page.title} - Gradus`,
+    stylesheet: '/static/gradus.css',
+    focusableMain: false,
+    main: html`<h1>${page.heading}</h1>${page.paragraphs.map((p) => html`\n<p>${p}</p>`)}${(page.links ?? []).map((l) => html`\n<p><a href="${l.href}">${l.text}</a></p>`)}`,
+  });
 }
 
-/** Sends a page: never cached, no referrer (a /callback URL carries the code), CSP without inline code. */
+/** Never cached, no referrer to other origins (a /callback URL carries the code), CSP without inline code. */
+const PAGE_HEADERS = pageHeaders("default-src 'self'");
+
+/** Sends a page with its headers (src/html). */
 export function sendPage(res: Response, status: number, page: Page): void {
-  res
-    .status(status)
-    .set({
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'referrer-policy': 'same-origin',
-      'content-security-policy': "default-src 'self'",
-      'x-content-type-options': 'nosniff',
-    })
-    .send(renderPage(page));
+  res.status(status).set(PAGE_HEADERS).send(renderPage(page));
 }
 
 const launcherLink = (launcherUrl: string | undefined, text: string): Link[] => (launcherUrl !== undefined ? [{ href: launcherUrl, text }] : []);
@@ -102,9 +78,4 @@ export function signedOutPage(launcherUrl?: string): Page {
 /** "Try again shortly": the authorization server could not be reached to renew access. */
 export function unavailablePage(reason: string): Page {
   return { title: 'Try again shortly', heading: 'Try again shortly', paragraphs: [reason] };
-}
-
-/** The sign-out form for a page's header: POST /logout with the session's CSRF token. */
-export function logoutForm(csrfToken: string): string {
-  return `<form method="post" action="/logout" class="logout"><input type="hidden" name="csrf" value="${escapeHtml(csrfToken)}"><button type="submit">Sign out</button></form>`;
 }

@@ -1,42 +1,11 @@
 /**
- * The one escaping helper of the pages: the `html` tagged template escapes every interpolated value unless
- * it is already Html (what another template produced), so markup can only come from template literals.
- * See: https://html.spec.whatwg.org/multipage/syntax.html#escapingString
+ * The pages' HTML helpers: the `html` tagged template of src/html (every interpolated value is escaped unless
+ * it is already Html, so markup can only come from template literals) and JSON data blocks for the charts.
+ * See: https://html.spec.whatwg.org/multipage/scripting.html#restrictions-for-contents-of-script-elements
  */
+import { Html } from '../html';
 
-/** Markup that is safe to insert as is: built by `html` from escaped values. */
-export class Html {
-  constructor(readonly value: string) {}
-  toString(): string {
-    return this.value;
-  }
-}
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text escaped for element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
-}
-
-/** An interpolated value: Html as is, lists item by item, nothing for undefined, null and false, else escaped text. */
-function render(value: unknown): string {
-  if (value instanceof Html) return value.value;
-  if (Array.isArray(value)) return value.map(render).join('');
-  if (value === undefined || value === null || value === false) return '';
-  if (typeof value === 'string') return escapeHtml(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return escapeHtml(String(value));
-  throw new TypeError(`html: cannot render a ${typeof value}`);
-}
-
-/** A template whose interpolations are escaped: html`<p>${name}</p>`. */
-export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  let out = strings[0] ?? '';
-  values.forEach((value, i) => {
-    out += render(value) + (strings[i + 1] ?? '');
-  });
-  return new Html(out);
-}
+export { html, Html } from '../html';
 
 /**
  * Data for a `<script type="application/json">` block: JSON with `<`, `>`, `&` and the JS line separators

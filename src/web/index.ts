@@ -6,6 +6,5 @@
  */
 export { webRoutes, type WebOptions } from './routes';
 export { staticRoutes, STATIC_DIR, chartJsFile } from './static-routes';
-export { CONTENT_SECURITY_POLICY } from './layout';
 export type { SmartContext } from './smart-context';
 export { checkInObservation, sessionObservation, parseCheckIn, parseSession, CHECK_IN_FIELDS, SESSION_FIELDS } from './patient-log';
