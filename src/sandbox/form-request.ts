@@ -4,6 +4,7 @@
  * See: https://fetch.spec.whatwg.org/#origin-header
  */
 import type { Request } from 'express';
+import { isJsonObject, type JsonObject } from '../fhir/json';
 
 /** Whether a browser's POST comes from this origin (a request without Origin does not come from a web page). */
 export function sameOrigin(req: Request): boolean {
@@ -17,9 +18,9 @@ export function sameOrigin(req: Request): boolean {
 }
 
 /** The url-encoded form fields (express.urlencoded ran before). */
-export function formFields(req: Request): Record<string, unknown> {
+export function formFields(req: Request): JsonObject {
   const body: unknown = req.body;
-  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  return isJsonObject(body) ? body : {};
 }
 
 /** One cookie's value from the request's Cookie header. */

@@ -7,6 +7,7 @@
  */
 import express, { type Express } from 'express';
 import { randomBytes } from 'node:crypto';
+import { isJsonObject } from '../fhir/json';
 import type { Logger } from '../server/logger';
 import { createBackendKey, createSigningKey } from './backend-client';
 import { demoUsers } from './demo-users';
@@ -23,58 +24,7 @@ import type { SandboxAuth, SandboxAuthOptions, TokenContext } from './types';
 export type { SandboxAuth, SandboxAuthOptions, SandboxUser, TokenContext } from './types';
 
 /** The token models whose live entries make a grant active (for the admin view's count). */
-const GRANT_TOKENS = new Set(['AccessToken', 'RefreshToken']);
-
-/**
- * Which access and refresh tokens each grant has (model and id, kept in memory beside the store), so that the
- * admin view can count a user's grants with a live token. No token leaves through it, only counts.
- */
-class GrantTokens {
-  private readonly keys = new Map<string, Set<string>>();
-
-  constructor(
-    private readonly store: TokenStore,
-    private readonly max = 50_000,
-  ) {}
-
-  /** oidc-provider's adapter for a model, recording the grant of each access and refresh token it saves. */
-  adapter(model: string): StoreAdapter {
-    const adapter = new StoreAdapter(this.store, model);
-    if (!GRANT_TOKENS.has(model)) return adapter;
-    const upsert = adapter.upsert.bind(adapter);
-    adapter.upsert = (id, payload, expiresIn) => {
-      if (typeof payload.grantId === 'string') this.add(payload.grantId, `${model}:${id}`);
-      return upsert(id, payload, expiresIn);
-    };
-    return adapter;
-  }
-
-  /** Whether the grant still has an access or refresh token that is neither expired, used up (rotated) nor revoked. */
-  active(grantId: string, now = Date.now()): boolean {
-    const keys = this.keys.get(grantId);
-    if (keys === undefined) return false;
-    for (const key of keys) {
-      const at = key.indexOf(':');
-      const payload = this.store.get(key.slice(0, at), key.slice(at + 1));
-      const exp = payload?.exp;
-      if (payload !== undefined && payload.consumed === undefined && (typeof exp !== 'number' || exp * 1000 > now)) return true;
-      keys.delete(key);
-    }
-    this.keys.delete(grantId);
-    return false;
-  }
-
-  clear(): void {
-    this.keys.clear();
-  }
-
-  private add(grantId: string, key: string): void {
-    const keys = this.keys.get(grantId) ?? new Set<string>();
-    keys.add(key);
-    this.keys.set(grantId, keys);
-    if (this.keys.size > this.max) for (const id of [...this.keys.keys()]) this.active(id);
-  }
-}
+const GRANT_TOKENS: ReadonlySet<string> = new Set(['AccessToken', 'RefreshToken']);
 
 /** Opaque token values oidc-provider issues (base64url); anything else is not looked up. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,512}$/;
@@ -100,9 +50,9 @@ function offlineAccessAsksConsent(authorizationPath: string): KoaMiddleware {
 /** The token response carries the launch patient (SMART's `patient`), also after a refresh. */
 const tokenResponsePatient: KoaMiddleware = async (ctx, next) => {
   await next();
-  if (ctx.oidc?.route !== 'token' || ctx.status !== 200 || typeof ctx.body !== 'object' || ctx.body === null) return;
+  if (ctx.oidc?.route !== 'token' || ctx.status !== 200 || !isJsonObject(ctx.body)) return;
   const patient = ctx.oidc.entities.AccessToken?.extra?.patient;
-  if (typeof patient === 'string') (ctx.body as Record<string, unknown>).patient = patient;
+  if (typeof patient === 'string') ctx.body.patient = patient;
 };
 
 /**
@@ -152,7 +102,6 @@ export async function startSandboxAuth(options: SandboxAuthOptions): Promise<San
   const store = new TokenStore();
   const launches = new LaunchStore();
   const grants = new GrantContexts(REFRESH_TTL_SECONDS);
-  const grantTokens = new GrantTokens(store);
   const configuration = providerConfiguration({
     oidc,
     publicUrl,
@@ -162,7 +111,7 @@ export async function startSandboxAuth(options: SandboxAuthOptions): Promise<San
     backend,
     signingKey,
     cookieKeys: [randomBytes(32).toString('base64url')],
-    adapter: (model: string) => grantTokens.adapter(model),
+    adapter: (model: string) => new StoreAdapter(store, model),
     users,
     launches,
     grants,
@@ -188,7 +137,7 @@ export async function startSandboxAuth(options: SandboxAuthOptions): Promise<San
 
   /** How many grants of the user still have a live access or refresh token. */
   function activeGrants(fhirUser: string): number {
-    return grants.grantsOf(fhirUser).filter((grantId) => grantTokens.active(grantId)).length;
+    return grants.grantsOf(fhirUser).filter((grantId) => store.hasLive(grantId, GRANT_TOKENS)).length;
   }
 
   async function verify(accessToken: string): Promise<TokenContext | undefined> {
@@ -238,7 +187,6 @@ export async function startSandboxAuth(options: SandboxAuthOptions): Promise<San
       store.clear();
       launches.clear();
       grants.clear();
-      grantTokens.clear();
       return Promise.resolve();
     },
   };

@@ -65,6 +65,19 @@ export class TokenStore {
     return this.sessionByUid.get(uid);
   }
 
+  /** Whether a grant still has an entry of one of `models` that is neither expired, consumed (used up, rotated) nor revoked. */
+  hasLive(grantId: string, models: ReadonlySet<string>): boolean {
+    for (const key of this.byGrant.get(grantId) ?? []) {
+      const at = key.indexOf(':');
+      const model = key.slice(0, at);
+      if (!models.has(model)) continue;
+      const payload = this.get(model, key.slice(at + 1));
+      const exp = payload?.exp;
+      if (payload !== undefined && payload.consumed === undefined && (typeof exp !== 'number' || exp * 1000 > this.now())) return true;
+    }
+    return false;
+  }
+
   /** Deletes every code and token issued under a grant. */
   revokeGrant(grantId: string): void {
     for (const key of this.byGrant.get(grantId) ?? []) this.entries.delete(key);

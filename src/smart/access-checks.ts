@@ -17,7 +17,7 @@
  * - `$progress` on a stored plan: every `activity[].reference` of it, likewise (`checkPlanOrders`).
  * See: https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html
  */
-import { badRequest } from '../fhir/outcome';
+import { badRequest, type OperationOutcomeError } from '../fhir/outcome';
 import type { Resource } from 'fhir/r4';
 import { isJsonObject } from '../fhir/json';
 import { Compartment, describe, isResource, SUBJECT_TYPES } from './access-compartment';
@@ -124,16 +124,17 @@ export async function checkPatch(compartment: Compartment, type: string, id: str
   const links = (LINKS[type] ?? []).map(([element]) => `/${element}`);
   const under = (pointer: string, roots: string[]): string | undefined => roots.find((g) => pointer === g || pointer.startsWith(`${g}/`));
   for (const [i, op] of (body as unknown[]).entries()) {
-    const pointers = isJsonObject(op) ? [op.path, ...(op.from !== undefined ? [op.from] : [])] : [undefined];
-    for (const pointer of pointers) {
-      if (typeof pointer !== 'string') throw forbidden(`patch operation ${i} has no path: it cannot be checked against the launch's patient context`);
+    const noPath = (): OperationOutcomeError => forbidden(`patch operation ${i} has no path: it cannot be checked against the launch's patient context`);
+    if (!isJsonObject(op) || typeof op.path !== 'string') throw noPath();
+    const path = op.path;
+    for (const pointer of [path, ...(op.from !== undefined ? [op.from] : [])]) {
+      if (typeof pointer !== 'string') throw noPath();
       if (pointer === '' || under(pointer, guarded) !== undefined) {
         throw forbidden(`patch operation ${i} changes ${pointer === '' ? 'the whole resource' : pointer}, which a patch may not change in the launch's patient context`);
       }
     }
-    const path = isJsonObject(op) && typeof op.path === 'string' ? op.path : '';
     const link = under(path, links);
-    if (link === undefined || !isJsonObject(op) || op.op === 'remove' || op.op === 'test') continue;
+    if (link === undefined || op.op === 'remove' || op.op === 'test') continue;
     if (op.op !== 'add' && op.op !== 'replace') {
       throw forbidden(`patch operation ${i} (${String(op.op).slice(0, 20)}) writes ${link}, whose references a patch may only add, replace or remove in the launch's patient context`);
     }

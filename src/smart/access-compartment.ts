@@ -112,7 +112,7 @@ export class Compartment {
   async linkHeld(reference: string): Promise<boolean> {
     if (/^#[A-Za-z0-9\-.]{0,64}$/.test(reference)) return true;
     const key = referenceKey(reference);
-    const entry = this.entries.get(reference) ?? (key !== undefined ? this.entries.get(key) : undefined);
+    const entry = this.entryFor(reference, key);
     if (entry) return !entry.conditional && entry.resource !== undefined && (await this.holds(entry.resource, entry.key === undefined));
     // The server rewrites a `urn:uuid:` anywhere in a string, and may resolve `Type?criteria` by a search.
     if (key === undefined || /urn(:|%3a)uuid/i.test(reference) || reference.includes('?')) return false;
@@ -122,10 +122,15 @@ export class Compartment {
     return stored === undefined || this.holds(stored);
   }
 
+  /** The transaction entry a reference resolves to: by fullUrl as written, else by its `Type/id` (`key`). */
+  private entryFor(reference: string, key: string | undefined): BundleTarget | undefined {
+    return this.entries.get(reference) ?? (key !== undefined ? this.entries.get(key) : undefined);
+  }
+
   private async targetHeld(reference: string | undefined): Promise<boolean> {
     if (reference === undefined) return false;
     const key = referenceKey(reference);
-    const entry = this.entries.get(reference) ?? (key !== undefined ? this.entries.get(key) : undefined);
+    const entry = this.entryFor(reference, key);
     if (entry) {
       if (entry.conditional || !entry.resource || entry.resource.resourceType === 'Provenance') return false;
       return this.holds(entry.resource, entry.key === undefined);

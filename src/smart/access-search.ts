@@ -59,19 +59,25 @@ const namesPatient = (value: string, compartment: Compartment): boolean =>
 /** What a refused value names, for the message. */
 const named = (key: string, value: string): string => `the search parameter ${key}=${value}`;
 
-/** The query to run for a search of `type` confined to the compartment; throws a 403 when it names someone else. */
-export async function narrowSearch(type: string, query: Query, compartment: Compartment): Promise<Query> {
-  const plain = PLAIN[type];
-  if (!plain) throw forbidden(`${type} is not in a patient's compartment: it cannot be searched in the launch's patient context`);
-  let narrowed = false;
-  for (const key of plain) {
+/**
+ * Whether the query names the compartment through a plain parameter of `type`; throws `refuse(key, value)` for
+ * any alternative of one that names someone else.
+ */
+function namesOnlyPatient(type: string, query: Query, compartment: Compartment, refuse: (key: string, alternative: string) => Error): boolean {
+  let namesIt = false;
+  for (const key of PLAIN[type] ?? []) {
     for (const value of query[key] ?? []) {
-      for (const alternative of value.split(',')) {
-        if (!namesPatient(alternative, compartment)) throw forbidden(outside(named(key, alternative)));
-      }
-      narrowed = true;
+      for (const alternative of value.split(',')) if (!namesPatient(alternative, compartment)) throw refuse(key, alternative);
+      namesIt = true;
     }
   }
+  return namesIt;
+}
+
+/** The query to run for a search of `type` confined to the compartment; throws a 403 when it names someone else. */
+export async function narrowSearch(type: string, query: Query, compartment: Compartment): Promise<Query> {
+  if (!PLAIN[type]) throw forbidden(`${type} is not in a patient's compartment: it cannot be searched in the launch's patient context`);
+  const narrowed = namesOnlyPatient(type, query, compartment, (key, alternative) => forbidden(outside(named(key, alternative))));
   if (type === 'Provenance') {
     await checkTargets(query, compartment);
     return query;
@@ -114,14 +120,9 @@ export function checkCriteria(type: string, criteria: unknown, compartment: Comp
   if (!SUBJECT_TYPES.has(type)) throw refuse(`a ${type} may not be created conditionally in the launch's patient context`);
   const widening = keys.find((k) => /^_(rev)?include(:|$)/.test(k));
   if (widening !== undefined) throw refuse(`${widening} is not allowed in them`);
-  let named = false;
-  for (const key of PLAIN[type] ?? []) {
-    for (const value of query[key] ?? []) {
-      for (const alternative of value.split(',')) if (!namesPatient(alternative, compartment)) throw refuse(`${key}=${alternative} does not name ${compartment.reference}`);
-      named = true;
-    }
+  if (!namesOnlyPatient(type, query, compartment, (key, alternative) => refuse(`${key}=${alternative} does not name ${compartment.reference}`))) {
+    throw refuse(`they need a subject or patient parameter naming ${compartment.reference}`);
   }
-  if (!named) throw refuse(`they need a subject or patient parameter naming ${compartment.reference}`);
 }
 
 /** Refuses a Provenance `target` (or `target:Type`) naming a stored resource outside the compartment. */

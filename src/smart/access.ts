@@ -166,20 +166,26 @@ async function decide(grants: Grants, request: AccessRequest, unCached: ReadReso
     }
     case 'update': {
       const c = inContext(grants.need([[route.type, 'u']]));
-      if (c) refuseCriteriaHeader(request);
-      if (c) await checkUpdate(c, route.type, route.id, request.body);
+      if (c) {
+        refuseCriteriaHeader(request);
+        await checkUpdate(c, route.type, route.id, request.body);
+      }
       return {};
     }
     case 'patch': {
       const c = inContext(grants.need([[route.type, 'u']]));
-      if (c) refuseCriteriaHeader(request);
-      if (c) await checkPatch(c, route.type, route.id, request.body);
+      if (c) {
+        refuseCriteriaHeader(request);
+        await checkPatch(c, route.type, route.id, request.body);
+      }
       return {};
     }
     case 'delete': {
       const c = inContext(grants.need([[route.type, 'd']]));
-      if (c) refuseCriteriaHeader(request);
-      if (c) await checkDelete(c, route.type, route.id);
+      if (c) {
+        refuseCriteriaHeader(request);
+        await checkDelete(c, route.type, route.id);
+      }
       return {};
     }
     case 'conditional': {

@@ -9,8 +9,9 @@ import { createPrivateKey, createPublicKey, randomUUID, type JsonWebKey, type Ke
 import { readFile } from 'node:fs/promises';
 import { calculateJwkThumbprint, exportJWK, SignJWT, type JWK } from 'jose';
 import { issue, OperationOutcomeError, outcome, type IssueCode } from '../fhir/outcome';
-import { isJsonObject } from '../fhir/json';
+import { isJsonObject, strings } from '../fhir/json';
 import { safeForToken } from '../client/fhir-client';
+import { smartConfigurationUrl } from './options';
 
 /** The signing algorithms SMART Backend Services allows. */
 export type BackendAlg = 'RS384' | 'ES384';
@@ -197,14 +198,12 @@ async function getJson(fetchFn: Fetch, url: string, init: RequestInit, what: str
   return { status: response.status, body };
 }
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
-
 /**
  * The token endpoint from `<fhirBase>/.well-known/smart-configuration`, once it is checked to offer the
  * client credentials grant with private_key_jwt signed with the key's algorithm.
  */
 export async function discoverTokenEndpoint(fhirBaseUrl: string, alg: BackendAlg, fetchFn: Fetch = fetch, timeoutMs = 30_000): Promise<string> {
-  const url = `${fhirBaseUrl.replace(/\/+$/, '')}/.well-known/smart-configuration`;
+  const url = smartConfigurationUrl(fhirBaseUrl);
   const { status, body } = await getJson(fetchFn, url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) }, 'the SMART configuration');
   if (status < 200 || status >= 300) throw new BackendAuthError('discovery', `no SMART configuration at ${url} (HTTP ${status})`);
   if (!isJsonObject(body)) throw new BackendAuthError('discovery', `the SMART configuration at ${url} is not a JSON object`);

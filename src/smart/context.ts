@@ -11,6 +11,7 @@ import type { OperationOutcome } from 'fhir/r4';
 import { decodeJwt } from 'jose';
 import { FhirClient, FhirHttpError } from '../client';
 import { issue, outcome } from '../fhir/outcome';
+import { referenceKey } from '../fhir/reference';
 import type { TokenResponse } from './fhirclient';
 import { resolveSmartOptions, type ResolvedSmartOptions, type SmartOptions } from './options';
 import { sendPage, signInNeededPage, unavailablePage } from './pages';
@@ -44,9 +45,7 @@ export function fhirUserOf(tokenResponse: TokenResponse | undefined): string | u
     }
   }
   claim ??= tokenResponse?.fhirUser;
-  if (typeof claim !== 'string') return undefined;
-  const match = /(?:^|\/)([A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64})$/.exec(claim);
-  return match?.[1];
+  return typeof claim === 'string' ? referenceKey(claim) : undefined;
 }
 
 const JSON_TYPES = ['application/json', 'application/fhir+json'];

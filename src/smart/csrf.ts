@@ -6,6 +6,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { isJsonObject } from '../fhir/json';
 import { notAllowedPage, sendPage } from './pages';
 import { attachedSession } from './session';
 
@@ -24,7 +25,7 @@ export function csrfMatches(submitted: unknown, expected: string): boolean {
 export const checkCsrf: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
   const session = attachedSession(req);
   const body: unknown = req.body;
-  const submitted = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).csrf : undefined;
+  const submitted = isJsonObject(body) ? body.csrf : undefined;
   if (session && csrfMatches(submitted, session.csrfToken)) return next();
   sendPage(
     res,

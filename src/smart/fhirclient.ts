@@ -8,6 +8,8 @@
  * See: https://docs.smarthealthit.org/client-js/node.html
  */
 import { createRequire } from 'node:module';
+import { isJsonObject } from '../fhir/json';
+import { smartConfigurationUrl } from './options';
 
 /** The storage key under which fhirclient remembers the state key of the launch in progress. */
 export const SMART_KEY = 'SMART_KEY';
@@ -154,8 +156,7 @@ export interface SmartConfiguration {
  * See: https://hl7.org/fhir/smart-app-launch/STU2.1/conformance.html#using-well-known
  */
 export async function discover(iss: string, timeoutMs: number): Promise<SmartConfiguration> {
-  const url = `${iss.replace(/\/*$/, '/')}.well-known/smart-configuration`;
-  const body = await lib.getAndCache(url, { signal: AbortSignal.timeout(timeoutMs) }, true);
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Error('the SMART configuration is not a JSON object');
-  return body as SmartConfiguration;
+  const body = await lib.getAndCache(smartConfigurationUrl(iss), { signal: AbortSignal.timeout(timeoutMs) }, true);
+  if (!isJsonObject(body)) throw new Error('the SMART configuration is not a JSON object');
+  return body;
 }

@@ -156,8 +156,9 @@ const NOT_STARTED_HERE = 'This sign-in link was not started in this browser, or 
 export function smartRoutes(options: SmartOptions): Router {
   const o = resolveSmartOptions(options);
   const router = express.Router();
+  const requestIdOf = (res: Response): string | undefined => (typeof res.locals.requestId === 'string' ? res.locals.requestId : undefined);
   const log = (res: Response, message: string, outcome: string, extra: Record<string, string> = {}): void =>
-    o.logger?.log(outcome === 'ok' ? 'info' : 'warn', message, { requestId: typeof res.locals.requestId === 'string' ? res.locals.requestId : undefined, outcome, ...extra });
+    o.logger?.log(outcome === 'ok' ? 'info' : 'warn', message, { requestId: requestIdOf(res), outcome, ...extra });
   const revoke = tokenRevoker({ clientId: o.clientId, ...(o.logger !== undefined ? { logger: o.logger } : {}) });
   const fail = (res: Response, message: string, err: unknown): void => {
     const failure = err instanceof LaunchFailure ? err : new LaunchFailure(500, 'Something went wrong while signing in.', 'error');
@@ -234,7 +235,7 @@ export function smartRoutes(options: SmartOptions): Router {
       endSession(req, res, o.sessions, session);
       log(res, 'smart logout', 'ok');
       // Best effort, bounded by the revoker's timeouts: a failure is logged and the sign-out page is shown anyway.
-      await revoke(held, { requestId: typeof res.locals.requestId === 'string' ? res.locals.requestId : undefined });
+      await revoke(held, { requestId: requestIdOf(res) });
       sendPage(res, 200, signedOutPage(o.launcherUrl));
     },
   );

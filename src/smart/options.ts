@@ -62,6 +62,9 @@ export interface ResolvedSmartOptions {
 /** A FHIR base URL as compared against `iss` (no trailing slash). */
 export const normalizeBaseUrl = (url: string): string => url.replace(/\/+$/, '');
 
+/** Where a FHIR server publishes its SMART configuration. See: https://hl7.org/fhir/smart-app-launch/STU2.1/conformance.html#using-well-known */
+export const smartConfigurationUrl = (fhirBaseUrl: string): string => `${normalizeBaseUrl(fhirBaseUrl)}/.well-known/smart-configuration`;
+
 /** Fills in the defaults and refuses settings that would be unsafe (a token over plain http off this machine). */
 export function resolveSmartOptions(options: SmartOptions): ResolvedSmartOptions {
   const publicUrl = normalizeBaseUrl(options.publicUrl);

@@ -7,7 +7,9 @@
  * See: https://www.rfc-editor.org/rfc/rfc7009 ; https://hl7.org/fhir/smart-app-launch/STU2.1/conformance.html#metadata
  */
 import { safeForToken } from '../client';
+import { isJsonObject } from '../fhir/json';
 import type { Logger, LogFields } from '../server/logger';
+import { smartConfigurationUrl } from './options';
 import type { Session } from './session';
 import { launchStateOf } from './tokens';
 
@@ -60,7 +62,7 @@ export function tokenRevoker(options: RevokerOptions): (held: readonly HeldToken
     if (known !== undefined) return known;
     let body: unknown;
     try {
-      const response = await fetch(`${serverUrl.replace(/\/*$/, '/')}.well-known/smart-configuration`, {
+      const response = await fetch(smartConfigurationUrl(serverUrl), {
         headers: { accept: 'application/json' },
         redirect: 'error',
         signal: AbortSignal.timeout(timeoutMs),
@@ -70,7 +72,7 @@ export function tokenRevoker(options: RevokerOptions): (held: readonly HeldToken
     } catch (err) {
       throw err instanceof RevocationFailure ? err : new RevocationFailure('discovery-failed');
     }
-    const endpoint = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).revocation_endpoint : undefined;
+    const endpoint = isJsonObject(body) ? body.revocation_endpoint : undefined;
     if (typeof endpoint !== 'string' || endpoint === '') throw new RevocationFailure('no-revocation-endpoint');
     let url: URL;
     try {

@@ -7,6 +7,7 @@
  * one can make the server revoke the whole grant.
  * See: https://hl7.org/fhir/smart-app-launch/STU2.1/app-launch.html#refresh-access-token
  */
+import { isJsonObject } from '../fhir/json';
 import { issue, OperationOutcomeError, outcome } from '../fhir/outcome';
 import { isFhirclientHttpError, objectStorage, smartApi, type LaunchState } from './fhirclient';
 import type { ResolvedSmartOptions } from './options';
@@ -41,7 +42,7 @@ export interface TokenScope {
 export function launchStateOf(session: Session, serverUrl: string): LaunchState | undefined {
   const key = session.servers[serverUrl];
   const state = key === undefined ? undefined : session.storage[key];
-  return state !== null && typeof state === 'object' ? (state as LaunchState) : undefined;
+  return isJsonObject(state) ? (state as unknown as LaunchState) : undefined;
 }
 
 const accessTokenOf = (scope: TokenScope): string | undefined => launchStateOf(scope.session, scope.serverUrl)?.tokenResponse?.access_token;
