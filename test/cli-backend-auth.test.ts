@@ -4,35 +4,18 @@
  * `gradus-nightly` and its private key file) and the built CLI, each in its own process, over real HTTP.
  */
 import type { Provenance } from 'fhir/r4';
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { FhirClient } from '../src/client';
 import { startAuthService, type AuthService } from './support/auth-service';
+import { runGradus, type Run } from './support/cli';
 
-const ROOT = resolve(__dirname, '..');
-const BIN = join(ROOT, 'bin', 'gradus.cjs');
 const CLIENT = 'gradus-nightly';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the built CLI; FHIR_BEARER_TOKEN is cleared unless a test sets it. */
-function gradus(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: ROOT, env: { ...process.env, FHIR_BEARER_TOKEN: '', ...env }, encoding: 'utf8' },
-      (err, stdout, stderr) => done({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
-    );
-  });
-}
+const gradus = (args: string[], env: Record<string, string> = {}): Promise<Run> => runGradus(args, { FHIR_BEARER_TOKEN: '', ...env });
 
 let service: AuthService;
 let dir: string;

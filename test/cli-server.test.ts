@@ -4,32 +4,14 @@
  * others still progress); bad input is one clear line and exit 2.
  */
 import type { CarePlan } from 'fhir/r4';
-import { execFile, spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
 import { FhirClient } from '../src/client';
 import type { RunningService } from '../src/server';
+import { BIN, ROOT, runGradus as gradus, runProgram } from './support/cli';
 import { startDemoService } from './support/demo-service';
 import { snapshot } from './support/plan-state';
 
-const ROOT = resolve(__dirname, '..');
-const BIN = join(ROOT, 'bin', 'gradus.cjs');
 const NOW = '2026-11-27T09:00:00+01:00';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI without blocking this process (the FHIR server under test lives here). */
-function gradus(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 let service: RunningService;
 let client: FhirClient;
@@ -111,11 +93,7 @@ describe('gradus progress --server --all on a terminal', () => {
   it('draws a progress bar instead of a line per plan, then the summary', async () => {
     // util-linux `script` gives the CLI a pseudo-terminal, as a person running it would have.
     const command = [process.execPath, BIN, 'progress', '--server', service.fhirBaseUrl, '--all', '--dry-run', '--now', '2026-11-28T03:00:00+01:00'].join(' ');
-    const run = await new Promise<Run>((done) =>
-      execFile('script', ['-qec', command, '/dev/null'], { cwd: ROOT, encoding: 'utf8' }, (err, stdout, stderr) =>
-        done({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
-      ),
-    );
+    const run = await runProgram('script', ['-qec', command, '/dev/null']);
     const total = service.demoPatients.length + 1; // the broken plan added above
     expect(run.stdout).toMatch(new RegExp(`\\r\\[#{30}\\] ${total}/${total} plans, 1 failed`));
     expect(run.stdout).not.toMatch(/^ok +CarePlan\//m);

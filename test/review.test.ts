@@ -32,6 +32,18 @@ async function statusOf(promise: Promise<unknown>): Promise<number | undefined> 
   }
 }
 
+/** A pain score Amara logs on the morning of DEMO_NOW: new data since any proposal made before it. */
+async function logPainScore(value: number): Promise<void> {
+  await client.request('POST', 'Observation', {
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] },
+    subject: { reference: 'Patient/amara-okafor' },
+    effectiveDateTime: '2026-11-27T07:00:00+01:00',
+    valueInteger: value,
+  });
+}
+
 const verifiers = (p: Provenance): string[] =>
   p.agent.filter((a) => a.type?.coding?.some((c) => c.code === 'verifier')).map((a) => a.who.reference ?? '');
 
@@ -135,14 +147,7 @@ describe('clinician review of a proposal', () => {
 
   test('a proposal the data no longer gives (a log arrived since it was shown) is a 409 and writes nothing', async () => {
     const shown = await proposeChanges(client, 'amara-plan', { now: DEMO_NOW });
-    await client.request('POST', 'Observation', {
-      resourceType: 'Observation',
-      status: 'final',
-      code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] },
-      subject: { reference: 'Patient/amara-okafor' },
-      effectiveDateTime: '2026-11-27T07:00:00+01:00',
-      valueInteger: 9,
-    });
+    await logPainScore(9);
     const before = await client.read<CarePlan>('CarePlan', 'amara-plan');
     const status = await statusOf(approveChanges(client, 'amara-plan', { now: DEMO_NOW, digest: proposalDigest(shown.result), verifier, validator }));
     expect(status).toBe(409);
@@ -176,14 +181,7 @@ describe('clinician review of a proposal', () => {
     expect(nightly.rejectedBy).toMatch(/^Provenance\//);
     expect((await client.read<CarePlan>('CarePlan', 'amara-plan')).meta?.versionId).toBe(before.meta?.versionId);
 
-    await client.request('POST', 'Observation', {
-      resourceType: 'Observation',
-      status: 'final',
-      code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] },
-      subject: { reference: 'Patient/amara-okafor' },
-      effectiveDateTime: '2026-11-27T07:00:00+01:00',
-      valueInteger: 9,
-    });
+    await logPainScore(9);
     const after = await progressPlan(client, 'amara-plan', { now: DEMO_NOW });
     expect(after.rejectedBy).toBeUndefined();
     expect(after.committed).toBe(true);

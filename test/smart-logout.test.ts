@@ -5,44 +5,14 @@
  * (/sandbox/grants) counts the clinician's grants with a live token before and after. The case of an unreachable
  * revocation endpoint is a unit test (src/smart/launch.test.ts).
  */
+import { SESSION_COOKIE as COOKIE } from '../src/smart/session';
 import { startAuthService, type AuthService } from './support/auth-service';
+import { CookieBrowser, h1, pathOf } from './support/cookie-browser';
 
 jest.setTimeout(90_000);
 
 const PATIENT = 'amara-okafor';
 const CLINICIAN = 'Practitioner/demo-clinician';
-const COOKIE = 'gradus_session';
-
-/** A cookie jar and manual redirects: what a browser does, step by step. */
-class CookieBrowser {
-  readonly jar = new Map<string, string>();
-  constructor(private readonly origin: string) {}
-
-  async visit(url: string, form?: Record<string, string>): Promise<{ status: number; location: string | undefined; text: string }> {
-    const headers: Record<string, string> = { cookie: [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '), accept: 'text/html' };
-    if (form) Object.assign(headers, { 'content-type': 'application/x-www-form-urlencoded', origin: this.origin });
-    const response = await fetch(url, { method: form ? 'POST' : 'GET', headers, redirect: 'manual', ...(form ? { body: new URLSearchParams(form).toString() } : {}) });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair = ''] = cookie.split(';');
-      const eq = pair.indexOf('=');
-      if (/;\s*max-age=0/i.test(cookie)) this.jar.delete(pair.slice(0, eq));
-      else this.jar.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-    const location = response.headers.get('location');
-    return { status: response.status, location: location === null ? undefined : new URL(location, url).href, text: await response.text() };
-  }
-
-  /** Follows redirects until a page that is not a redirect; the URLs visited, in order, and that page. */
-  async follow(url: string, form?: Record<string, string>): Promise<{ visited: string[]; status: number; text: string }> {
-    const visited = [url];
-    let answer = await this.visit(url, form);
-    while (answer.status >= 300 && answer.status < 400 && answer.location !== undefined && visited.length < 20) {
-      visited.push(answer.location);
-      answer = await this.visit(answer.location);
-    }
-    return { visited, status: answer.status, text: answer.text };
-  }
-}
 
 let service: AuthService;
 
@@ -52,9 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.stop();
 });
-
-const pathOf = (url: string): string => new URL(url).pathname;
-const h1 = (text: string): string | undefined => /<h1>([^<]*)<\/h1>/.exec(text)?.[1];
 
 async function activeGrants(user: string): Promise<unknown> {
   const response = await fetch(`${service.url}/sandbox/grants?user=${encodeURIComponent(user)}`);
@@ -76,7 +43,7 @@ it('the sandbox admin view answers a count only, and refuses a user that is not 
 });
 
 it('signing out revokes the session’s tokens: the clinician’s active grants go from 1 to 0, the page says "Signed out"', async () => {
-  const browser = new CookieBrowser(service.url);
+  const browser = new CookieBrowser();
   const launched = await browser.follow(`${service.url}/sandbox/launch`, { role: 'clinician', patient: PATIENT });
   expect(launched.visited.map(pathOf)).toEqual(expect.arrayContaining(['/launch', '/auth/authorize', '/callback']));
   expect(pathOf(launched.visited[launched.visited.length - 1] ?? '')).toMatch(/^\/app/);

@@ -5,8 +5,8 @@
  */
 import express from 'express';
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { closedLocalUrl, listenLocal } from '../../test/support/listen';
 import type { Level, LogFields } from '../server/logger';
 import { SMART_KEY, type LaunchState } from './fhirclient';
 import { smartRoutes } from './launch';
@@ -21,22 +21,13 @@ let options: SmartOptions;
 const logs: { level: Level; message: string; fields: LogFields }[] = [];
 const revoked: Record<string, string>[] = [];
 
-async function listen(app: express.Express): Promise<Server> {
-  const s = createServer(app);
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  return s;
-}
-
 beforeAll(async () => {
-  const closed = await listen(express());
-  closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
-  await new Promise((resolve) => closed.close(resolve));
+  closedUrl = await closedLocalUrl();
 
   const app = express();
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
-  server = await listen(app);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, url: base } = await listenLocal(app));
   const config = (pkce: boolean): Record<string, unknown> => ({
     issuer: `${base}/auth`,
     authorization_endpoint: `${base}/auth/authorize`,
@@ -255,9 +246,8 @@ describe('GET /callback', () => {
     const slowStore = new SessionStore({ now: () => clock.now });
     const app = express();
     app.use(smartRoutes({ ...options, sessions: slowStore }));
-    const s = await listen(app);
+    const { server: s, url } = await listenLocal(app);
     try {
-      const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
       const started = await fetch(`${url}/launch?iss=${fhirIss()}`, { redirect: 'manual' });
       const cookie = started.headers.getSetCookie()[0]?.split(';')[0] ?? '';
       const state = new URL(started.headers.get('location') ?? '').searchParams.get('state');

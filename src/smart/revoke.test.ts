@@ -4,8 +4,8 @@
  * failure (no endpoint, a refusal, a hanging or closed endpoint) logged by event name without any token.
  */
 import express from 'express';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { closedLocalUrl, listenLocal } from '../../test/support/listen';
 import type { Level, LogFields } from '../server/logger';
 import { heldTokens, tokenRevoker } from './revoke';
 import { SessionStore } from './session';
@@ -21,19 +21,10 @@ const logger = { log: (level: Level, message: string, fields: LogFields = {}) =>
 const ACCESS = 'access-token-value-0123456789';
 const REFRESH = 'refresh-token-value-0123456789';
 
-async function listen(app: express.Express): Promise<Server> {
-  const s = createServer(app);
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  return s;
-}
-
 beforeAll(async () => {
-  const closed = await listen(express());
-  closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
-  await new Promise((resolve) => closed.close(resolve));
+  closedUrl = await closedLocalUrl();
   const app = express();
-  server = await listen(app);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, url: base } = await listenLocal(app));
   const endpoints: Record<string, unknown> = {
     ok: `${base}/auth/revoke`,
     refusing: `${base}/auth/refuse`,

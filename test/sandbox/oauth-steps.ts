@@ -1,34 +1,11 @@
 /**
  * The steps of an OAuth 2 authorization code flow with PKCE done by hand over real HTTP, as a browser and an
- * app would: a cookie jar, redirects followed one at a time (so each hop can be checked), the sign-in form,
- * the token endpoint. Used only by test/sandbox tests.
+ * app would: a cookie jar and redirects followed one at a time (../support/cookie-browser), the sign-in form,
+ * the token endpoint.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { CookieBrowser } from '../support/cookie-browser';
 import type { SandboxProcess } from './sandbox-process';
-
-/** A browser reduced to what the flow needs: cookies and manual redirects. */
-export class Browser {
-  private readonly cookies = new Map<string, string>();
-
-  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size > 0) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const cookie of res.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = cookie.split(';');
-      const at = pair.indexOf('=');
-      const name = pair.slice(0, at).trim();
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1] ?? '') < Date.now()));
-      if (expired || pair.slice(at + 1) === '') this.cookies.delete(name);
-      else this.cookies.set(name, pair.slice(at + 1));
-    }
-    return res;
-  }
-
-  postForm(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
-    return this.fetch(url, { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
-  }
-}
 
 export function pkcePair(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
@@ -63,7 +40,7 @@ export function authorizeUrl(sb: SandboxProcess, request: AuthorizeRequest, chal
 export type Stop = { callback: URLSearchParams; hops: string[] } | { page: Response; url: string; hops: string[] };
 
 /** Follows redirects until the app's /callback (not fetched) or a response that is not a redirect. */
-export async function follow(browser: Browser, first: Response, firstUrl: string): Promise<Stop> {
+export async function follow(browser: CookieBrowser, first: Response, firstUrl: string): Promise<Stop> {
   let res = first;
   let url = firstUrl;
   const hops: string[] = [];
@@ -84,7 +61,7 @@ export interface SignInResult {
 }
 
 /** Starts an authorization request; posts `form` to the sign-in page when one is shown. */
-export async function authorize(sb: SandboxProcess, browser: Browser, request: AuthorizeRequest, form?: Record<string, string>): Promise<SignInResult> {
+export async function authorize(sb: SandboxProcess, browser: CookieBrowser, request: AuthorizeRequest, form?: Record<string, string>): Promise<SignInResult> {
   const { verifier, challenge } = pkcePair();
   const url = authorizeUrl(sb, request, challenge);
   let stop = await follow(browser, await browser.fetch(url), url);
@@ -124,7 +101,7 @@ export function exchangeCode(sb: SandboxProcess, code: string, verifier: string 
 
 /** A whole sign-in to tokens; fails the test when any step does not succeed. */
 export async function signInForTokens(sb: SandboxProcess, request: AuthorizeRequest, form?: Record<string, string>): Promise<Record<string, unknown>> {
-  const { verifier, stop } = await authorize(sb, new Browser(), request, form);
+  const { verifier, stop } = await authorize(sb, new CookieBrowser(), request, form);
   const code = callbackOf(stop).get('code');
   if (code === null) throw new Error(`no code: ${callbackOf(stop).toString()}`);
   const answer = await exchangeCode(sb, code, verifier);

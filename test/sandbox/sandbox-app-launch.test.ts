@@ -3,7 +3,8 @@
  * real HTTP against the compiled startSandboxAuth in a child process (test/sandbox/run-sandbox.mjs).
  */
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { authorize, Browser, callbackOf, exchangeCode, signInForTokens, tokenRequest, verified } from './oauth-steps';
+import { CookieBrowser } from '../support/cookie-browser';
+import { authorize, callbackOf, exchangeCode, signInForTokens, tokenRequest, verified } from './oauth-steps';
 import { startSandbox, type SandboxProcess } from './sandbox-process';
 
 let sb: SandboxProcess;
@@ -27,7 +28,7 @@ async function idTokenClaims(idToken: unknown): Promise<Record<string, unknown>>
 }
 
 /** POST /sandbox/launch as the launcher page's form does; returns the launch id of the app URL it redirects to. */
-async function ehrLaunch(patient: string, browser = new Browser()): Promise<string> {
+async function ehrLaunch(patient: string, browser = new CookieBrowser()): Promise<string> {
   const res = await browser.postForm(`${sb.url}/sandbox/launch`, { role: 'clinician', patient });
   expect(res.status).toBe(303);
   const location = new URL(res.headers.get('location') ?? '', sb.url);
@@ -45,7 +46,7 @@ function scopesOf(body: Record<string, unknown>): string[] {
 
 describe('standalone launch (patient user)', () => {
   it('shows the sign-in page with labelled controls, Allow and Deny, and no inline script', async () => {
-    const browser = new Browser();
+    const browser = new CookieBrowser();
     const { stop } = await authorize(sb, browser, { scope: PATIENT_APP_SCOPES });
     if (!('page' in stop)) throw new Error('expected the sign-in page');
     expect(stop.page.status).toBe(200);
@@ -80,7 +81,7 @@ describe('standalone launch (patient user)', () => {
   });
 
   it('preselects the user the launcher chose ("Open as patient") on the sign-in page', async () => {
-    const browser = new Browser();
+    const browser = new CookieBrowser();
     const res = await browser.postForm(`${sb.url}/sandbox/launch`, { role: 'patient', patient: 'ben' });
     expect(res.status).toBe(303);
     const location = new URL(res.headers.get('location') ?? '', sb.url);
@@ -99,7 +100,7 @@ describe('standalone launch (patient user)', () => {
   });
 
   it('sends access_denied back to the app when the user presses Deny', async () => {
-    const { stop } = await authorize(sb, new Browser(), { scope: PATIENT_APP_SCOPES, state: 'deny-state' }, { user: 'Patient/amara', decision: 'deny' });
+    const { stop } = await authorize(sb, new CookieBrowser(), { scope: PATIENT_APP_SCOPES, state: 'deny-state' }, { user: 'Patient/amara', decision: 'deny' });
     const callback = callbackOf(stop);
     expect(callback.get('error')).toBe('access_denied');
     expect(callback.get('state')).toBe('deny-state');
@@ -107,7 +108,7 @@ describe('standalone launch (patient user)', () => {
   });
 
   it('re-shows the sign-in page (400) for a user that is not a demo user', async () => {
-    const { stop } = await authorize(sb, new Browser(), { scope: PATIENT_APP_SCOPES }, { user: 'Patient/nobody', decision: 'allow' });
+    const { stop } = await authorize(sb, new CookieBrowser(), { scope: PATIENT_APP_SCOPES }, { user: 'Patient/nobody', decision: 'allow' });
     if (!('page' in stop)) throw new Error('expected the sign-in page again');
     expect(stop.page.status).toBe(400);
     expect(await stop.page.text()).toMatch(/aria-invalid="true"[\s\S]*id="user-error"/);
@@ -123,7 +124,7 @@ describe('standalone launch (patient user)', () => {
 describe('EHR launch (clinician)', () => {
   it('signs the clinician in without a page and gives the launch patient as context', async () => {
     const launch = await ehrLaunch('ben');
-    const { verifier, stop } = await authorize(sb, new Browser(), { scope: CLINICIAN_APP_SCOPES, launch });
+    const { verifier, stop } = await authorize(sb, new CookieBrowser(), { scope: CLINICIAN_APP_SCOPES, launch });
     expect(stop.hops).toEqual([expect.stringMatching(/^\/auth\/interaction\//), expect.stringMatching(/^\/auth\/authorize\//), '/callback']);
     const code = callbackOf(stop).get('code') ?? '';
     secrets.push(code);
@@ -139,17 +140,17 @@ describe('EHR launch (clinician)', () => {
   it('accepts a launch id once: a second authorization request with it is refused with invalid_request', async () => {
     const launch = await ehrLaunch('amara');
     await signInForTokens(sb, { scope: CLINICIAN_APP_SCOPES, launch });
-    const { stop } = await authorize(sb, new Browser(), { scope: CLINICIAN_APP_SCOPES, launch });
+    const { stop } = await authorize(sb, new CookieBrowser(), { scope: CLINICIAN_APP_SCOPES, launch });
     expect(callbackOf(stop).get('error')).toBe('invalid_request');
   });
 
   it('refuses a launch id it never issued', async () => {
-    const { stop } = await authorize(sb, new Browser(), { scope: CLINICIAN_APP_SCOPES, launch: 'made-up-launch-id-0123456789' });
+    const { stop } = await authorize(sb, new CookieBrowser(), { scope: CLINICIAN_APP_SCOPES, launch: 'made-up-launch-id-0123456789' });
     expect(callbackOf(stop).get('error')).toBe('invalid_request');
   });
 
   it('starts each launch with a fresh sign-in: a patient sign-in in the same browser does not carry over', async () => {
-    const browser = new Browser();
+    const browser = new CookieBrowser();
     const first = await authorize(sb, browser, { scope: PATIENT_APP_SCOPES }, { user: 'Patient/amara', decision: 'allow' });
     expect(callbackOf(first.stop).get('code')).not.toBeNull();
     const launch = await ehrLaunch('ben', browser);
@@ -166,7 +167,7 @@ describe('refusals at the authorization endpoint', () => {
     ['the issuer instead of the FHIR base', 'ISSUER'],
     ['no aud at all', null],
   ])('refuses an aud that is not the FHIR base URL (%s) with invalid_request', async (_case, aud) => {
-    const { stop } = await authorize(sb, new Browser(), { scope: PATIENT_APP_SCOPES, aud: aud === 'ISSUER' ? `${sb.url}/auth` : aud });
+    const { stop } = await authorize(sb, new CookieBrowser(), { scope: PATIENT_APP_SCOPES, aud: aud === 'ISSUER' ? `${sb.url}/auth` : aud });
     const callback = callbackOf(stop);
     expect(callback.get('error')).toBe('invalid_request');
     expect(callback.get('error_description')).toMatch(/aud/);
@@ -176,7 +177,7 @@ describe('refusals at the authorization endpoint', () => {
     ['no code_challenge', { codeChallenge: null }],
     ['the plain method', { codeChallengeMethod: 'plain' }],
   ])('refuses an authorization request with %s (PKCE S256 is required)', async (_case, pkce) => {
-    const { stop } = await authorize(sb, new Browser(), { scope: PATIENT_APP_SCOPES, ...pkce });
+    const { stop } = await authorize(sb, new CookieBrowser(), { scope: PATIENT_APP_SCOPES, ...pkce });
     expect(callbackOf(stop).get('error')).toBe('invalid_request');
   });
 
@@ -194,7 +195,7 @@ describe('refusals at the authorization endpoint', () => {
   });
 
   it('refuses system/ scopes for the app with invalid_scope', async () => {
-    const { stop } = await authorize(sb, new Browser(), { scope: `${PATIENT_APP_SCOPES} system/*.rs` });
+    const { stop } = await authorize(sb, new CookieBrowser(), { scope: `${PATIENT_APP_SCOPES} system/*.rs` });
     expect(callbackOf(stop).get('error')).toBe('invalid_scope');
   });
 });
@@ -204,7 +205,7 @@ describe('the token endpoint', () => {
     ['no code_verifier', undefined],
     ['a wrong code_verifier', 'a-wrong-verifier-that-is-long-enough-0123456789abcdef'],
   ])('refuses a code exchanged with %s (invalid_grant)', async (_case, verifier) => {
-    const { stop } = await authorize(sb, new Browser(), { scope: PATIENT_APP_SCOPES }, { user: 'Patient/amara', decision: 'allow' });
+    const { stop } = await authorize(sb, new CookieBrowser(), { scope: PATIENT_APP_SCOPES }, { user: 'Patient/amara', decision: 'allow' });
     const code = callbackOf(stop).get('code') ?? '';
     const { status, body } = await exchangeCode(sb, code, verifier);
     expect(status).toBe(400);
